@@ -1,0 +1,63 @@
+# Minka — everything from nothing: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export MINKA_DATA_DIR ?= $(CURDIR)/var
+# Root installs system packages directly; other users go through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+
+.PHONY: run test test-sqlite test-postgres setup demo messages chromium postgresql clean bench
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+	@mkdir -p $(MINKA_DATA_DIR)
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
+
+demo: setup
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "Minka: http://$(HOST):$(PORT)/   demo users: admin coordinador tecnico municipal empresa credito comunidad   password: minka-demo"
+	@echo ""
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+# Catalogs are compiled and committed; run this after editing a .po file.
+messages: $(VENV)/.installed
+	cd minka && ../$(PY) ../manage.py compilemessages -v 0
+
+chromium:
+	@command -v chromium >/dev/null || { $(APT) update -qq && $(APT) install -y -qq chromium; }
+
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq postgresql; }
+
+test: test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed node_modules/.installed chromium
+	$(PY) manage.py collectstatic --noinput -v 0
+	MINKA_DATABASE_URL= $(PY) -m pytest -q
+
+test-postgres: $(VENV)/.installed node_modules/.installed chromium postgresql
+	$(PY) manage.py collectstatic --noinput -v 0
+	scripts/with-postgres.sh $(PY) -m pytest -q
+
+bench: $(VENV)/.installed
+	$(PY) bench/territory_rollup.py
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,62 @@
+"""What each role may do, and the territory filters that follow from a user's assignments.
+
+Capabilities are granted per assignment: a technician in Ocongate who is also a municipal
+officer in Ccatca may edit households in Ocongate only."""
+
+from django.db.models import Q
+
+from .models import Assignment, Role
+
+VIEW_PEOPLE = "view_people"
+EDIT_PEOPLE = "edit_people"
+IMPORT_PEOPLE = "import_people"
+EXPORT_PEOPLE = "export_people"
+MANAGE_TERRITORY = "manage_territory"
+
+CAPABILITIES = {
+    Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, IMPORT_PEOPLE, EXPORT_PEOPLE, MANAGE_TERRITORY},
+    Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, IMPORT_PEOPLE, EXPORT_PEOPLE, MANAGE_TERRITORY},
+    Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE},
+    Role.MUNICIPAL: {VIEW_PEOPLE, EXPORT_PEOPLE},
+    Role.ENTERPRISE: {VIEW_PEOPLE},
+    Role.CREDIT: {VIEW_PEOPLE},
+    Role.COMMUNITY: {VIEW_PEOPLE},
+}
+
+
+def scope_paths(user, capability=VIEW_PEOPLE):
+    """The materialised paths of the territories where the user has the capability."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_minka_scope", None)
+    if cached is None:
+        cached = list(Assignment.objects.filter(user=user).values_list("role", "territory__path"))
+        user._minka_scope = cached
+    paths = sorted({path for role, path in cached if capability in CAPABILITIES.get(role, ())})
+    # A path inside another one adds nothing.
+    return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
+def scope_q(user, field, capability=VIEW_PEOPLE):
+    """A filter on `field` (a path column, e.g. "community__path") to the user's scope.
+
+    A user without any matching assignment gets a filter that matches nothing."""
+    query = Q(pk__in=[])
+    for path in scope_paths(user, capability):
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+def can(user, capability, territory):
+    """Whether the user has the capability over this territory (or one of its ancestors)."""
+    return any(territory.path.startswith(p) for p in scope_paths(user, capability))
+
+
+def has_capability(user, capability):
+    return bool(scope_paths(user, capability))
+
+
+def roles_of(user):
+    if not user.is_authenticated:
+        return []
+    return sorted({Role(r).label for r, _ in Assignment.objects.filter(user=user).values_list("role", "territory")})

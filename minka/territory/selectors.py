@@ -1,0 +1,58 @@
+"""Which parts of the territory a user may browse: the units inside their scope and the units
+above them (to navigate from Peru down). Everything else answers 404."""
+
+from django.db.models import Q
+from django.http import Http404
+
+from minka.accounts.permissions import VIEW_PEOPLE, scope_paths
+
+from .models import Territory, Watershed
+
+
+def visible_q(user, capability=VIEW_PEOPLE):
+    query = Q(pk__in=[])
+    for path in scope_paths(user, capability):
+        query |= Q(path__startswith=path)
+        codes = path.strip("/").split("/")
+        query |= Q(code__in=codes[:-1])  # the ancestors
+    return query
+
+
+def get_territory_for_user(user, code):
+    try:
+        return Territory.objects.filter(visible_q(user)).select_related("parent").get(code=code)
+    except Territory.DoesNotExist:
+        raise Http404
+
+
+def visible_children(user, territory):
+    return territory.children.filter(visible_q(user)).order_by("name")
+
+
+def in_scope(user, territory):
+    return any(territory.path.startswith(p) for p in scope_paths(user))
+
+
+def landing_territory(user):
+    """Where a user starts: their one scope unit, or the unit that holds all of them."""
+    paths = scope_paths(user)
+    if not paths:
+        return None
+    common = paths[0].strip("/").split("/")
+    for path in paths[1:]:
+        codes = path.strip("/").split("/")
+        i = 0
+        while i < min(len(common), len(codes)) and common[i] == codes[i]:
+            i += 1
+        common = common[:i]
+    return Territory.objects.filter(code=common[-1]).first() if common else None
+
+
+def watersheds_for(user):
+    """Watersheds that hold at least one community in the user's scope."""
+    query = Q(pk__in=[])
+    for path in scope_paths(user):
+        query |= Q(communities__path__startswith=path)
+    paths = Watershed.objects.filter(query).values_list("path", flat=True).distinct()
+    codes = {code for path in paths for code in path.strip("/").split("/")}  # with their parent basins
+    return Watershed.objects.filter(code__in=codes).order_by("path")
