@@ -122,7 +122,7 @@ def household_create(request):
     Formset = person_formset(extra=3)
     form = HouseholdForm(request.POST or None, communities=communities,
                          initial={"community": request.GET.get("community")})
-    formset = Formset(request.POST or None, prefix="members")
+    formset = Formset(request.POST or None, prefix="members", initial=[{"role": "head"}])
     consent = ConsentForm(request.POST or None, prefix="consent",
                           initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid() and formset.is_valid() and consent.is_valid():

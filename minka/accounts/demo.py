@@ -1,0 +1,39 @@
+"""One demo user per role, named after it, with a scope that makes sense for the role.
+
+Only the demo command creates them; their shared password is public, so a real installation
+never runs it."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from minka.territory.models import Territory
+
+from .models import Assignment, Role
+
+DEMO_PASSWORD = "minka-demo"
+DEMO_USERS = [
+    # username, role, territory codes, staff
+    ("admin", Role.ADMIN, ["PE"], True),
+    ("coordinador", Role.COORDINATOR, ["08", "03"], False),
+    ("tecnico", Role.TECHNICIAN, ["081210"], False),
+    ("municipal", Role.MUNICIPAL, ["081205"], False),
+    ("empresa", Role.ENTERPRISE, ["081210", "081205", "081202"], False),
+    ("credito", Role.CREDIT, ["081210", "081205", "081202"], False),
+    ("comunidad", Role.COMMUNITY, ["081210-C03"], False),
+]
+
+
+@transaction.atomic
+def create_demo_users():
+    User = get_user_model()
+    names = []
+    for username, role, codes, staff in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": staff,
+                                                                                "is_superuser": staff})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        for territory in Territory.objects.filter(code__in=codes):
+            Assignment.objects.get_or_create(user=user, role=role, territory=territory)
+        names.append(username)
+    return names
