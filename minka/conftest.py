@@ -104,7 +104,9 @@ def ocongate_family(places, technician):
 
 @pytest.fixture
 def ccatca_family(places, officer):
-    return register(None, places["ccopi"], name="Familia Condori Apaza")
+    return register(None, places["ccopi"], name="Familia Condori Apaza", members=[
+        {"given_names": "Victoria", "surnames": "Condori Apaza", "sex": "F", "role": "head", "birth_year": 1969},
+    ])
 
 
 @pytest.fixture

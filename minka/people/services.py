@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from minka.accounts.permissions import EDIT_PEOPLE, IMPORT_PEOPLE, can
+from minka.accounts.permissions import EDIT_PEOPLE, can
 from minka.core.tabular import ImportRejected, RowError, read_table, require_columns
 from minka.territory.models import Territory
 
@@ -161,7 +161,7 @@ def _community_lookup(rows, actor):
     by_code = {t.code: t for t in units.filter(code__in=wanted)}
     by_name = {}
     for unit in units.filter(name__in=wanted):
-        if actor is None or can(actor, IMPORT_PEOPLE, unit):
+        if actor is None or can(actor, EDIT_PEOPLE, unit):
             by_name.setdefault(unit.name.lower(), []).append(unit)
     return by_code, by_name
 
@@ -200,7 +200,7 @@ def import_households(*, actor, data, filename, is_demo=False):
         if community is None:
             errors.append(RowError(line, _("comunidad desconocida: %(name)s") % {"name": text or "—"}, "community"))
             continue
-        if actor is not None and not can(actor, IMPORT_PEOPLE, community):
+        if actor is not None and not can(actor, EDIT_PEOPLE, community):
             errors.append(RowError(line, _("la comunidad %(name)s está fuera de su ámbito") % {"name": community},
                                    "community"))
             continue
@@ -258,9 +258,14 @@ def import_households(*, actor, data, filename, is_demo=False):
             except ValueError:
                 errors.append(RowError(line, _("fecha inválida: %(value)s (use AAAA-MM-DD o DD/MM/AAAA)")
                                        % {"value": row["consent_date"]}, "consent_date"))
-    for key, family in families.items():
-        if family["community"] and not family["name"]:
-            head = next((m for m in family["members"] if m["role"] == Person.Role.HEAD), family["members"][0])
+    for family in families.values():
+        if not family["members"]:
+            continue
+        head = next((m for m in family["members"] if m["role"] == Person.Role.HEAD), None)
+        if head is None:  # no head named: the first person listed is taken as the head
+            head = family["members"][0]
+            head["role"] = Person.Role.HEAD
+        if not family["name"]:
             family["name"] = _("Familia %(surnames)s") % {"surnames": head["surnames"]}
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.line))

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from minka.accounts.permissions import EDIT_PEOPLE, EXPORT_PEOPLE, IMPORT_PEOPLE, has_capability
+from minka.accounts.permissions import EDIT_PEOPLE, EXPORT_PEOPLE, has_capability
 from minka.core.tabular import ImportRejected
 from minka.territory.selectors import watersheds_for
 
@@ -43,8 +43,7 @@ def household_list(request):
         "form": form, "page": page, "query": query.urlencode(),
         "can_edit": has_capability(request.user, EDIT_PEOPLE),
         "can_export": has_capability(request.user, EXPORT_PEOPLE),
-        "can_import": has_capability(request.user, IMPORT_PEOPLE),
-    }
+            }
     template = "people/_household_results.html" if request.htmx else "people/household_list.html"
     return render(request, template, context)
 
@@ -170,7 +169,7 @@ def household_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_import(request):
-    if not has_capability(request.user, IMPORT_PEOPLE):
+    if not has_capability(request.user, EDIT_PEOPLE):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
