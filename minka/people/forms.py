@@ -37,7 +37,7 @@ class ConsentForm(forms.Form):
     given = forms.BooleanField(label=_("La familia dio su consentimiento para el tratamiento de sus datos"),
                                required=False)
     given_on = forms.DateField(label=_("Fecha del consentimiento"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     scope = forms.ChoiceField(label=_("Alcance"), choices=Consent.Scope.choices, initial=Consent.Scope.PROGRAM)
 
     def clean(self):
