@@ -54,7 +54,7 @@ test-sqlite: $(VENV)/.installed node_modules/.installed chromium
 
 test-postgres: $(VENV)/.installed node_modules/.installed chromium postgresql
 	$(PY) manage.py collectstatic --noinput -v 0
-	scripts/with-postgres.sh $(PY) -m pytest -q
+	MINKA_DB_CONN_MAX_AGE=0 scripts/with-postgres.sh $(PY) -m pytest -q
 
 bench: $(VENV)/.installed
 	$(PY) bench/territory_rollup.py

@@ -111,7 +111,8 @@ TEMPLATES = [
 
 DATABASE_URL = env("MINKA_DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(env("MINKA_DB_CONN_MAX_AGE", "60")), conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {

@@ -79,6 +79,8 @@ def test_technician_registers_a_family_on_a_phone_and_finds_its_history(live_ser
     page.fill("input[type=search]", "Huillca")
     page.wait_for_selector("#results >> text=1 familia")
     page.click("#results >> text=Familia Huillca Sutta")
+    page.wait_for_url("**/familias/*/")
+    page.wait_for_load_state("load")  # stylesheets applied before measuring widths
     members = page.locator("#members").inner_text()
     assert "Martina Huillca Sutta" in members and "Valentín Ccama Puma" in members
     history = page.locator("#history").inner_text()
