@@ -43,6 +43,8 @@ def test_technician_registers_a_family_on_a_phone_and_finds_its_history(live_ser
     places = build_territory()
     make_user("tecnico", "technician", places["ocongate"])
     page = browser.new_page(viewport={"width": 360, "height": 740})
+    sizes = {}
+    page.on("requestfinished", lambda request: sizes.__setitem__(request.url, request.sizes()["responseBodySize"]))
     page.goto(live_server.url + "/")
     page.fill("#id_username", "tecnico")
     page.fill("#id_password", PASSWORD)
@@ -53,6 +55,10 @@ def test_technician_registers_a_family_on_a_phone_and_finds_its_history(live_ser
     assert page.locator("h1").inner_text() == "Ocongate"
     page.wait_for_selector("#map[data-loaded='2']")  # the district and Tinki (the other community has no point)
     assert page.locator("#map path.leaflet-interactive").count() >= 1
+    page.wait_for_load_state("networkidle")
+    territory_page = {url: size for url, size in sizes.items() if "/cuenta/" not in url}
+    assert sum(territory_page.values()) < 300_000, territory_page  # a slow rural link: under 300 KB, no CDN
+    assert all(url.startswith(live_server.url) for url in territory_page)
     assert overflowing(page) == []  # no sideways scrolling on a phone (the map's tiles are clipped)
 
     page.click("text=Tinki")
