@@ -10,11 +10,10 @@ from .models import Assignment, Role
 VIEW_PEOPLE = "view_people"
 EDIT_PEOPLE = "edit_people"
 EXPORT_PEOPLE = "export_people"
-MANAGE_TERRITORY = "manage_territory"
 
 CAPABILITIES = {
-    Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, MANAGE_TERRITORY},
-    Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, MANAGE_TERRITORY},
+    Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE},
+    Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE},
     Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE},
     Role.MUNICIPAL: {VIEW_PEOPLE, EXPORT_PEOPLE},
     Role.ENTERPRISE: {VIEW_PEOPLE},
@@ -54,8 +53,3 @@ def can(user, capability, territory):
 def has_capability(user, capability):
     return bool(scope_paths(user, capability))
 
-
-def roles_of(user):
-    if not user.is_authenticated:
-        return []
-    return sorted({Role(r).label for r, _ in Assignment.objects.filter(user=user).values_list("role", "territory")})

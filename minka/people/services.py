@@ -87,10 +87,10 @@ def update_household(*, actor, household, fields, member_changes=(), chains=None
     """Change a family's data. `member_changes` is a list of (person or None, data, delete):
     None adds a member, delete removes one. Moving a family requires edit rights at both ends."""
     household = Household.objects.select_for_update().get(pk=household.pk)
-    _check_scope(actor, household.community)
+    _check_scope(actor, household.community)  # where the family is now
     for key, value in fields.items():
         setattr(household, key, value)
-    _check_scope(actor, household.community)
+    _check_scope(actor, household.community)  # and where it moves to
     _save(household, actor)
     changed = {p.pk for p, _data, _delete in member_changes if p is not None}
     final_roles = [{"role": p.role} for p in household.members.exclude(pk__in=changed)]
@@ -287,7 +287,7 @@ EXPORT_HEADER = ["household_code", "family_name", "community_code", "community",
 
 def export_rows(households):
     """One row per person (a family without members still gets a row), in the import's vocabulary."""
-    households = households.select_related("community__parent").prefetch_related(
+    households = households.select_related("community__parent__parent").prefetch_related(
         "members", "enrolments__chain")
     for household in households.iterator(chunk_size=500):
         chains = ";".join(sorted(e.chain.code for e in household.enrolments.all() if e.until is None))

@@ -43,7 +43,7 @@ def household_list(request):
         "form": form, "page": page, "query": query.urlencode(),
         "can_edit": has_capability(request.user, EDIT_PEOPLE),
         "can_export": has_capability(request.user, EXPORT_PEOPLE),
-            }
+    }
     template = "people/_household_results.html" if request.htmx else "people/household_list.html"
     return render(request, template, context)
 

@@ -202,6 +202,23 @@ def _check_geometry(geometry, line, errors):
         return None
 
 
+def _row_identity(line, row, kinds, seen, errors):
+    """A row's code (present and unique in the file), name, parent code and kind (None if unknown)."""
+    code, name, parent_code = row.get("code", ""), row.get("name", ""), row.get("parent_code", "")
+    kind = kinds.get(row.get("kind", "").lower())
+    if not code:
+        errors.append(RowError(line, _("falta el código"), "code"))
+    elif code in seen:
+        errors.append(RowError(line, _("código repetido (ya en la línea %(other)s)") % {"other": seen[code]}, "code"))
+    else:
+        seen[code] = line
+    if not name:
+        errors.append(RowError(line, _("falta el nombre"), "name"))
+    if kind is None:
+        errors.append(RowError(line, _("tipo desconocido: %(kind)s") % {"kind": row.get("kind")}, "kind"))
+    return code, name, parent_code, kind
+
+
 @transaction.atomic
 def import_communities(*, data, filename, is_demo=False):
     """Communities (and their sectors) under districts: columns code, name, parent_code, and
@@ -210,29 +227,20 @@ def import_communities(*, data, filename, is_demo=False):
     A row whose code exists already updates that unit if it has the same parent and kind;
     anything else wrong rejects the whole file."""
     rows, notices = _rows_from_file(data, filename)
-    errors, seen, planned = [], {}, []
-    existing = {t.code: t for t in Territory.objects.filter(code__in=[r[1].get("code", "") for r in rows])}
+    errors, seen, planned, planned_by_code = [], {}, [], {}
+    existing = {t.code: t for t in Territory.objects.filter(
+        code__in=[r[1].get("code", "") for r in rows]).select_related("parent")}
     parent_codes = {r[1].get("parent_code", "") for r in rows}
     parents = {t.code: t for t in Territory.objects.filter(code__in=parent_codes)}
     kinds = {"community": Territory.Kind.COMMUNITY, "comunidad": Territory.Kind.COMMUNITY,
              "sector": Territory.Kind.SECTOR, "": Territory.Kind.COMMUNITY}
     for line, row, geometry in rows:
-        code, name, parent_code = row.get("code", ""), row.get("name", ""), row.get("parent_code", "")
-        kind = kinds.get(row.get("kind", "").lower())
-        if not code:
-            errors.append(RowError(line, _("falta el código"), "code"))
-        elif code in seen:
-            errors.append(RowError(line, _("código repetido (ya en la línea %(other)s)") % {"other": seen[code]}, "code"))
-        else:
-            seen[code] = line
-        if not name:
-            errors.append(RowError(line, _("falta el nombre"), "name"))
+        code, name, parent_code, kind = _row_identity(line, row, kinds, seen, errors)
         if kind is None:
-            errors.append(RowError(line, _("tipo desconocido: %(kind)s") % {"kind": row.get("kind")}, "kind"))
             continue
         expected_parent = ALLOWED_PARENT[kind]
         parent = parents.get(parent_code)
-        pending_parent = next((p for p in planned if p["code"] == parent_code), None)
+        pending_parent = planned_by_code.get(parent_code)
         if parent is None and pending_parent is None:
             errors.append(RowError(line, _("unidad superior desconocida: %(code)s") % {"code": parent_code or "—"}, "parent_code"))
         elif (parent.kind if parent else pending_parent["kind"]) != expected_parent:
@@ -245,6 +253,7 @@ def import_communities(*, data, filename, is_demo=False):
                 "code": code, "name": current.name}, "code"))
         planned.append({"line": line, "code": code, "name": name, "kind": kind,
                         "parent_code": parent_code, "geometry": geometry, "current": current})
+        planned_by_code[code] = planned[-1]
     if errors:
         raise ImportRejected(errors)
     created = updated = 0
@@ -279,19 +288,7 @@ def import_watersheds(*, data, filename, is_demo=False):
     existing = {w.code: w for w in Watershed.objects.all()}
     kinds = {"cuenca": Watershed.Kind.BASIN, "microcuenca": Watershed.Kind.SUBBASIN, "": Watershed.Kind.BASIN}
     for line, row, geometry in rows:
-        code, name = row.get("code", ""), row.get("name", "")
-        parent_code = row.get("parent_code", "")
-        kind = kinds.get(row.get("kind", "").lower())
-        if not code:
-            errors.append(RowError(line, _("falta el código"), "code"))
-        elif code in seen:
-            errors.append(RowError(line, _("código repetido (ya en la línea %(other)s)") % {"other": seen[code]}, "code"))
-        else:
-            seen[code] = line
-        if not name:
-            errors.append(RowError(line, _("falta el nombre"), "name"))
-        if kind is None:
-            errors.append(RowError(line, _("tipo desconocido: %(kind)s") % {"kind": row.get("kind")}, "kind"))
+        code, name, parent_code, kind = _row_identity(line, row, kinds, seen, errors)
         if parent_code and parent_code not in existing and parent_code not in seen:
             errors.append(RowError(line, _("cuenca superior desconocida: %(code)s") % {"code": parent_code}, "parent_code"))
         members = []
