@@ -29,11 +29,14 @@ def _fast_and_quiet(settings, tmp_path):
 
 
 def ensure_value_chains():
-    """The chains the data migration creates (transactional tests flush them)."""
+    """The chains and the field-record catalogue the data migrations create (transactional tests flush them)."""
     migration = importlib.import_module("minka.people.migrations.0002_value_chains")
     from django.apps import apps
 
     migration.add_chains(apps, None)
+    from minka.chains import catalogue
+
+    catalogue.load(apps)
 
 
 def build_territory():

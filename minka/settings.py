@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "minka.territory",
     "minka.people",
     "minka.accounts",
+    "minka.chains",
 ]
 
 MIDDLEWARE = [

@@ -10,12 +10,16 @@ from .models import Assignment, Role
 VIEW_PEOPLE = "view_people"
 EDIT_PEOPLE = "edit_people"
 EXPORT_PEOPLE = "export_people"
+RECORD_FIELD = "record_field"  # production, quality, practices, visits, trainings, income surveys
+SET_STANDARDS = "set_standards"  # quality thresholds and transition rules
+EDIT_INFRASTRUCTURE = "edit_infrastructure"
 
 CAPABILITIES = {
-    Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE},
-    Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE},
-    Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE},
-    Role.MUNICIPAL: {VIEW_PEOPLE, EXPORT_PEOPLE},
+    Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE},
+    Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE},
+    Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, EDIT_INFRASTRUCTURE},
+    # Municipal officers keep their district's inventory of works; they read families' records.
+    Role.MUNICIPAL: {VIEW_PEOPLE, EXPORT_PEOPLE, EDIT_INFRASTRUCTURE},
     Role.ENTERPRISE: {VIEW_PEOPLE},
     Role.CREDIT: {VIEW_PEOPLE},
     Role.COMMUNITY: {VIEW_PEOPLE},

@@ -123,3 +123,28 @@ def require_columns(table, required):
     missing = [c for c in required if c not in table.columns]
     if missing:
         raise ImportRejected([RowError(1, _("Faltan columnas: %(columns)s") % {"columns": ", ".join(missing)})])
+
+
+def write_csv(header, rows):
+    """CSV bytes that Excel opens correctly (UTF-8 with a BOM)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(title, header, rows):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(title)[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

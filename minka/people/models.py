@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from minka.core.models import TranslatedName
 from minka.territory.models import Territory
 
 dni_validator = RegexValidator(r"^\d{8}$", _("El DNI tiene exactamente 8 dígitos."))
@@ -23,14 +23,10 @@ def validate_birth_year(value):
         raise ValidationError(_("Año de nacimiento fuera de rango (1900–%(year)s).") % {"year": this_year})
 
 
-class ValueChain(models.Model):
+class ValueChain(TranslatedName):
     """A value chain families can be enrolled in (milk, guinea pig…). The list is data, kept by admins."""
 
     code = models.SlugField(_("código"), max_length=32, unique=True)
-    name = models.CharField(_("nombre"), max_length=100)
-    name_quz = models.CharField(_("nombre en quechua"), max_length=100, blank=True)
-    name_fr = models.CharField(_("nombre en francés"), max_length=100, blank=True)
-    name_en = models.CharField(_("nombre en inglés"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     active = models.BooleanField(_("activa"), default=True)
 
@@ -38,15 +34,6 @@ class ValueChain(models.Model):
         verbose_name = _("cadena de valor")
         verbose_name_plural = _("cadenas de valor")
         ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def label(self):
-        """The name in the page's language, Spanish when no translation was given."""
-        language = (translation.get_language() or "es").split("-")[0]
-        return getattr(self, f"name_{language}", "") or self.name
 
 
 class Household(models.Model):

@@ -2,8 +2,6 @@
 one transaction, validates with full_clean and records who acted (django-simple-history)."""
 
 import datetime
-import io
-import csv
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -11,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from minka.accounts.permissions import EDIT_PEOPLE, can
-from minka.core.tabular import ImportRejected, RowError, read_table, require_columns
+from minka.core.tabular import ImportRejected, RowError, read_table, require_columns, write_csv, write_xlsx
 from minka.territory.models import Territory
 
 from .models import Consent, Enrolment, Household, Person, ValueChain
@@ -303,21 +301,8 @@ def export_rows(households):
 
 
 def export_csv(households):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADER)
-    writer.writerows(export_rows(households))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+    return write_csv(EXPORT_HEADER, export_rows(households))
 
 
 def export_xlsx(households):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Familias"))
-    sheet.append(EXPORT_HEADER)
-    for row in export_rows(households):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return write_xlsx(_("Familias"), EXPORT_HEADER, export_rows(households))
