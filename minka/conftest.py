@@ -37,6 +37,7 @@ def ensure_value_chains():
     from minka.chains import catalogue
 
     catalogue.load(apps)
+    catalogue.load_income_sources(apps)
 
 
 def build_territory():
@@ -53,7 +54,7 @@ def build_territory():
                                                 geometry=polygons[code])
     units["tinki"] = territory.create_territory(
         kind="community", code="081210-C01", name="Tinki", parent=units["ocongate"],
-        geometry={"type": "Point", "coordinates": [-71.38, -13.62]})
+        geometry={"type": "Point", "coordinates": [-71.2, -13.6]})
     units["pacchanta"] = territory.create_territory(kind="community", code="081210-C02", name="Pacchanta",
                                                     parent=units["ocongate"])
     units["ccopi"] = territory.create_territory(kind="community", code="081205-C01", name="Ccopi",

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "minka.people",
     "minka.accounts",
     "minka.chains",
+    "minka.learning",
 ]
 
 MIDDLEWARE = [

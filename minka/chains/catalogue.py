@@ -194,3 +194,26 @@ def load(apps):
             rule.required_practices.set([practices[c] for c in required])
     for order, (code, *labels) in enumerate(TOPICS, start=1):
         Topic.objects.update_or_create(code=code, defaults={"order": order, **names(*labels)})
+
+
+# code, chain, es, quz, fr, en (the value chains' own sources are added from the chains)
+INCOME_SOURCES = [
+    ("other-farm", None, "Otra producción agropecuaria", "Huk chakra, uywa", "Autre production agricole",
+     "Other farming"),
+    ("off-farm", None, "Trabajo fuera de la finca", "Hawa llamk'ay", "Travail hors exploitation", "Off-farm work"),
+    ("transfers", None, "Transferencias y programas sociales", "Yanapakuy qullqi", "Transferts et programmes sociaux",
+     "Transfers and social programmes"),
+]
+
+
+def load_income_sources(apps):
+    IncomeSource = apps.get_model("chains", "IncomeSource")
+    ValueChain = apps.get_model("people", "ValueChain")
+    order = 0
+    for order, chain in enumerate(ValueChain.objects.order_by("order"), start=1):
+        IncomeSource.objects.update_or_create(code=chain.code, defaults={
+            "chain": chain, "order": order, "name": chain.name, "name_quz": chain.name_quz,
+            "name_fr": chain.name_fr, "name_en": chain.name_en})
+    for offset, (code, _chain, es, quz, fr, en) in enumerate(INCOME_SOURCES, start=order + 1):
+        IncomeSource.objects.update_or_create(code=code, defaults={
+            "order": offset, "name": es, "name_quz": quz, "name_fr": fr, "name_en": en})

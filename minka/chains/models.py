@@ -366,3 +366,75 @@ class Visit(models.Model):
     def clean(self):
         if self.follow_up_due and self.date and self.follow_up_due < self.date:
             raise ValidationError({"follow_up_due": _("El seguimiento no puede ser antes de la visita.")})
+
+
+class IncomeSource(TranslatedName):
+    """Where a family's income comes from: one of its value chains, other farming, or off-farm work."""
+
+    code = models.SlugField(_("código"), max_length=32, unique=True)
+    chain = models.OneToOneField(ValueChain, verbose_name=_("cadena de valor"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="income_source")
+    order = models.PositiveSmallIntegerField(_("orden"), default=0)
+
+    class Meta:
+        verbose_name = _("fuente de ingreso")
+        verbose_name_plural = _("fuentes de ingreso")
+        ordering = ["order", "code"]
+
+
+class IncomeSurvey(models.Model):
+    """A family's income and costs by source over one agricultural season (August to July). The
+    same families surveyed at baseline and follow-up make changes honest (paired, not two samples)."""
+
+    class Round(models.TextChoices):
+        BASELINE = "baseline", _("Línea de base")
+        FOLLOW_UP = "follow_up", _("Seguimiento")
+
+    household = models.ForeignKey(Household, verbose_name=_("familia"), on_delete=models.PROTECT,
+                                  related_name="income_surveys")
+    season = models.PositiveSmallIntegerField(_("campaña agrícola"), help_text=_("Año en que empieza (agosto)."))
+    round = models.CharField(_("ronda"), max_length=16, choices=Round.choices, default=Round.FOLLOW_UP)
+    date = models.DateField(_("fecha de la encuesta"), validators=[not_in_future])
+    currency = models.CharField(_("moneda"), max_length=3, default="PEN", editable=False)
+    notes = models.TextField(_("observaciones"), blank=True)
+    source = models.CharField(_("origen"), max_length=16, choices=Record.Source.choices, default=Record.Source.FORM)
+    surveyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("encuestado por"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("encuesta de ingresos")
+        verbose_name_plural = _("encuestas de ingresos")
+        ordering = ["-season", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "season"], name="income_one_survey_per_season"),
+            models.CheckConstraint(condition=models.Q(currency="PEN"), name="income_in_soles"),
+        ]
+
+    def __str__(self):
+        from minka.core.periods import season_label
+
+        return f"{self.household} · {season_label(self.season)}"
+
+
+class IncomeLine(models.Model):
+    survey = models.ForeignKey(IncomeSurvey, on_delete=models.CASCADE, related_name="lines")
+    source = models.ForeignKey(IncomeSource, on_delete=models.PROTECT, related_name="lines",
+                               verbose_name=_("fuente"))
+    income = models.DecimalField(_("ingresos (S/)"), max_digits=12, decimal_places=2)
+    costs = models.DecimalField(_("costos (S/)"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ingreso por fuente")
+        verbose_name_plural = _("ingresos por fuente")
+        ordering = ["source__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "source"], name="income_line_unique"),
+            models.CheckConstraint(condition=models.Q(income__gte=0) & models.Q(costs__gte=0),
+                                   name="income_line_not_negative"),
+        ]
+
+    @property
+    def net(self):
+        return self.income - self.costs

@@ -1,6 +1,8 @@
 """Every write to field records. Each use case is one function in one transaction that checks the
 actor's territory scope, validates everything before writing, and leaves its trace in the history."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -8,12 +10,14 @@ from django.utils.translation import gettext as _
 from minka.accounts.permissions import RECORD_FIELD, SET_STANDARDS, can, has_capability
 from minka.people.services import PermissionDenied
 
-from .models import (STAGE_ORDER, AdoptedPractice, Measure, PracticeAssessment, Record, RecordValue, Stage,
-                     TransitionRule, Visit)
+from minka.core.periods import season_label, season_range
+
+from .models import (STAGE_ORDER, AdoptedPractice, IncomeLine, IncomeSurvey, Measure, PracticeAssessment, Record,
+                     RecordValue, Stage, TransitionRule, Visit)
 from .values import clean_value
 
 __all__ = ["PermissionDenied", "record_measurements", "correct_record", "set_thresholds", "assess_practices",
-           "set_transition_rule", "stage_for", "record_visit", "close_follow_up"]
+           "set_transition_rule", "stage_for", "record_visit", "close_follow_up", "record_income"]
 
 
 def _save(instance, actor):
@@ -222,3 +226,41 @@ def close_follow_up(*, actor, visit, done_on):
         raise ValidationError(_("El seguimiento no puede cerrarse antes de la visita."))
     visit.follow_up_done_on = done_on
     return _save(visit, actor)
+
+
+@transaction.atomic
+def record_income(*, actor, household, season, date, lines, round=IncomeSurvey.Round.FOLLOW_UP, notes="",
+                  source=Record.Source.FORM):
+    """A family's income and costs by source for one agricultural season, in soles to the céntimo
+    ({income source: (income, costs)}). One survey per family and season: recording it again
+    replaces its lines, and the history keeps the old figures."""
+    check_field_scope(actor, household)
+    errors = []
+    first_day, _last_day = season_range(season)
+    if date < first_day:
+        errors.append(_("La encuesta de la campaña %(season)s no puede ser anterior a su inicio (%(date)s).")
+                      % {"season": season_label(season), "date": first_day.isoformat()})
+    for income_source, amounts in lines.items():
+        for amount in amounts:
+            if amount < 0:
+                errors.append(_("%(source)s: los montos no pueden ser negativos.") % {"source": income_source.label})
+            elif amount != amount.quantize(Decimal("0.01")):
+                errors.append(_("%(source)s: los montos se registran al céntimo (%(amount)s).")
+                              % {"source": income_source.label, "amount": amount})
+    if not lines:
+        errors.append(_("Registre al menos una fuente de ingreso."))
+    if errors:
+        raise ValidationError(errors)
+    survey = IncomeSurvey.objects.filter(household=household, season=season).first() or IncomeSurvey(
+        household=household, season=season)
+    survey.round, survey.date, survey.notes, survey.source, survey.surveyed_by = round, date, notes, source, actor
+    _save(survey, actor)
+    for old in survey.lines.exclude(source__in=list(lines)):
+        old._history_user = actor
+        old.delete()
+    for income_source, (income, costs) in lines.items():
+        line = IncomeLine.objects.filter(survey=survey, source=income_source).first() or IncomeLine(
+            survey=survey, source=income_source)
+        line.income, line.costs = income, costs
+        _save(line, actor)
+    return survey

@@ -89,3 +89,43 @@ def test_the_agenda_of_the_outsider_holds_no_ocongate_visit(technician, officer,
     services.record_visit(actor=technician, household=ocongate_family, date=TODAY, follow_up_due=TODAY + DAY)
     assert selectors.agenda_for(technician)[0].count() == 1
     assert selectors.agenda_for(officer)[0].count() == 0
+
+
+def test_income_change_counts_only_the_same_families(technician, ocongate_family, places):
+    from minka.chains.models import IncomeSource, IncomeSurvey
+    from minka.conftest import register
+
+    milk, off_farm = IncomeSource.objects.get(code="milk"), IncomeSource.objects.get(code="off-farm")
+    second = register(technician, places["pacchanta"], name="Familia Ccori")
+    newcomer = register(technician, places["pacchanta"], name="Familia Nina")
+    day = datetime.date(2024, 9, 1)
+    services.record_income(actor=technician, household=ocongate_family, season=2022, date=datetime.date(2023, 8, 5),
+                           round="baseline", lines={milk: (Decimal("4000.00"), Decimal("1000.00")),
+                                                    off_farm: (Decimal("900"), Decimal("0"))})
+    services.record_income(actor=technician, household=second, season=2022, date=datetime.date(2023, 8, 5),
+                           lines={milk: (Decimal("2000.00"), Decimal("500.00"))})
+    services.record_income(actor=technician, household=ocongate_family, season=2024, date=day,
+                           lines={milk: (Decimal("4400.00"), Decimal("1100.00"))})
+    services.record_income(actor=technician, household=second, season=2024, date=day,
+                           lines={milk: (Decimal("1650.00"), Decimal("450.00"))})
+    # A richer family surveyed only at follow-up must not inflate the change.
+    services.record_income(actor=technician, household=newcomer, season=2024, date=day,
+                           lines={milk: (Decimal("20000.00"), Decimal("0"))})
+    change = selectors.paired_income_change(IncomeSurvey.objects.all(), base_season=2022, season=2024, source=milk)
+    # before 3000 + 1500 = 4500, after 3300 + 1200 = 4500: no change for the same families.
+    assert change == {"households": 2, "unpaired": 1, "before": Decimal("2250.00"), "after": Decimal("2250.00"),
+                      "change_pct": Decimal("0.0")}
+
+
+def test_income_is_refused_when_negative_or_finer_than_a_centimo(technician, ocongate_family, places):
+    from minka.chains.models import IncomeSource, IncomeSurvey
+
+    milk = IncomeSource.objects.get(code="milk")
+    for amounts in [(Decimal("-1"), Decimal("0")), (Decimal("10.005"), Decimal("0"))]:
+        with pytest.raises(ValidationError):
+            services.record_income(actor=technician, household=ocongate_family, season=2023,
+                                   date=datetime.date(2024, 8, 2), lines={milk: amounts})
+    with pytest.raises(ValidationError, match="anterior a su inicio"):
+        services.record_income(actor=technician, household=ocongate_family, season=2023,
+                               date=datetime.date(2023, 7, 2), lines={milk: (Decimal("1"), Decimal("0"))})
+    assert not IncomeSurvey.objects.exists()
