@@ -77,6 +77,22 @@ def record_attendance(*, actor, training, participants=(), organisations=()):
     return rows
 
 
+def find_person(household, name=""):
+    """The member of a family a participant is: by the start of their given names, else the head."""
+    members = list(household.members.all())
+    if name:
+        wanted = name.strip().lower()
+        matches = [m for m in members if m.full_name.lower().startswith(wanted) or m.given_names.lower() == wanted]
+        if len(matches) == 1:
+            return matches[0]
+        raise ValidationError(_("No se encontró a «%(name)s» entre los miembros de %(household)s.")
+                              % {"name": name, "household": household.code})
+    head = household.head
+    if head is None:
+        raise ValidationError(_("La familia %(household)s no tiene jefe(a) registrado(a).") % {"household": household.code})
+    return head
+
+
 @transaction.atomic
 def remove_participant(*, actor, participant):
     check_training_scope(actor, participant.training.place)

@@ -96,15 +96,3 @@ class HouseholdFilterForm(forms.Form):
         self.fields["community"].queryset = communities
         self.fields["watershed"].queryset = watersheds
         self.fields["chain"].label_from_instance = lambda chain: chain.label
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Archivo CSV o XLSX"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise ValidationError(_("El archivo pesa más de 20 MB."))
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
-            raise ValidationError(_("Use un archivo .csv o .xlsx."))
-        return upload

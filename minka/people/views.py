@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from minka.accounts.permissions import EDIT_PEOPLE, EXPORT_PEOPLE, has_capability
+from minka.accounts.permissions import EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, has_capability
+from minka.core.forms import ImportForm
 from minka.core.tabular import ImportRejected
 from minka.territory.selectors import watersheds_for
 
-from . import selectors, services
+from . import selectors, services, timeline
 from .models import Consent, Enrolment, Person
-from .forms import ConsentForm, HouseholdFilterForm, HouseholdForm, ImportForm, person_formset
+from .forms import ConsentForm, HouseholdFilterForm, HouseholdForm, person_formset
 
 PAGE_SIZE = 25
 
@@ -84,6 +85,8 @@ def household_detail(request, pk):
         "consents": household.consents.select_related("given_by", "recorded_by"),
         "history": [_describe(entry) for entry in history[:50]],
         "can_edit": selectors.households_for(request.user, EDIT_PEOPLE).filter(pk=household.pk).exists(),
+        "can_record": selectors.households_for(request.user, RECORD_FIELD).filter(pk=household.pk).exists(),
+        "story": timeline.story_of(household, request.user),
     }
     return render(request, "people/household_detail.html", context)
 

@@ -2,14 +2,19 @@
 and the works done on them. Municipal officers, technicians and coordinators keep it, each in
 their own territory."""
 
+import json
+from decimal import Decimal, InvalidOperation
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from minka.accounts.permissions import EDIT_INFRASTRUCTURE, can
+from minka.core.periods import parse_date
+from minka.core.tabular import ImportRejected, RowError, read_table, require_columns
 
 from .geojson import GeometryError, contains, positions, validate_geometry
-from .models import Infrastructure, InfrastructureCondition, InfrastructureWork
+from .models import Infrastructure, InfrastructureCondition, InfrastructureWork, Territory, Watershed
 
 PLACED_TYPES = {"Point", "LineString", "MultiLineString", "Polygon"}
 
@@ -105,3 +110,111 @@ def record_work(*, actor, infrastructure, kind, start_date, end_date=None, descr
         raise ValidationError(_("El costo no puede ser negativo."))
     return _save(InfrastructureWork(infrastructure=infrastructure, kind=kind, start_date=start_date, end_date=end_date,
                                     description=description, cost=cost, funder=funder, recorded_by=actor), actor)
+
+
+# --- import and export --------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ["code", "kind", "name", "community", "watershed", "longitude", "latitude", "geometry", "size",
+                  "size_unit", "built_year", "condition", "condition_date"]
+
+
+@transaction.atomic
+def import_infrastructure(*, actor, data, filename):
+    """Works of the watershed, one per row; a row whose code exists updates that work. A point comes
+    from longitude/latitude, a line or polygon from a GeoJSON `geometry`. All or nothing."""
+    table = read_table(data, filename)
+    require_columns(table, ["kind", "name", "community"])
+    communities = {t.code: t for t in Territory.objects.filter(
+        code__in={r.get("community", "") for _l, r in table.rows}).select_related("parent__parent")}
+    watersheds = {w.code: w for w in Watershed.objects.all()}
+    existing = {i.code: i for i in Infrastructure.objects.filter(code__in={r.get("code", "") for _l, r in table.rows})}
+    errors, items = [], []
+    for line, row in table.rows:
+        bad = len(errors)
+        kind = row.get("kind", "")
+        if kind not in Infrastructure.Kind.values:
+            errors.append(RowError(line, _("tipo desconocido: %(value)s") % {"value": kind or "—"}, "kind"))
+        community = communities.get(row.get("community", ""))
+        if community is None or not community.is_personal_level:
+            errors.append(RowError(line, _("comunidad desconocida: %(name)s") % {"name": row.get("community") or "—"},
+                                   "community"))
+            continue
+        if actor is not None and not can(actor, EDIT_INFRASTRUCTURE, community):
+            errors.append(RowError(line, _("la comunidad %(name)s está fuera de su ámbito") % {"name": community},
+                                   "community"))
+            continue
+        watershed = None
+        if row.get("watershed"):
+            watershed = watersheds.get(row["watershed"])
+            if watershed is None:
+                errors.append(RowError(line, _("cuenca desconocida: %(code)s") % {"code": row["watershed"]}, "watershed"))
+        geometry = row.get("geometry") or None
+        if row.get("longitude") or row.get("latitude"):
+            try:
+                geometry = {"type": "Point", "coordinates": [float(row["longitude"].replace(",", ".")),
+                                                             float(row["latitude"].replace(",", "."))]}
+            except (KeyError, ValueError):
+                errors.append(RowError(line, _("coordenadas inválidas"), "longitude"))
+                geometry = None
+        try:
+            geometry = clean_location(geometry, community)
+        except ValidationError as exc:
+            errors.extend(RowError(line, m, "geometry") for m in exc.messages)
+        size = None
+        if row.get("size"):
+            try:
+                size = Decimal(row["size"].replace(",", "."))
+            except InvalidOperation:
+                errors.append(RowError(line, _("tamaño inválido: %(value)s") % {"value": row["size"]}, "size"))
+            else:
+                if size < 0:
+                    errors.append(RowError(line, _("El tamaño no puede ser negativo."), "size"))
+        if row.get("size_unit") and row["size_unit"] not in Infrastructure.SizeUnit.values:
+            errors.append(RowError(line, _("unidad desconocida: %(unit)s") % {"unit": row["size_unit"]}, "size_unit"))
+        built_year = None
+        if row.get("built_year"):
+            try:
+                built_year = int(row["built_year"])
+            except ValueError:
+                errors.append(RowError(line, _("año inválido: %(value)s") % {"value": row["built_year"]}, "built_year"))
+        condition = row.get("condition", "")
+        if condition and condition not in InfrastructureCondition.Condition.values:
+            errors.append(RowError(line, _("estado desconocido: %(value)s") % {"value": condition}, "condition"))
+        condition_date = None
+        if condition:
+            try:
+                condition_date = parse_date(row.get("condition_date", ""))
+            except ValueError as exc:
+                errors.append(RowError(line, str(exc), "condition_date"))
+        if len(errors) == bad:
+            items.append({"line": line, "code": row.get("code", ""), "kind": kind, "name": row.get("name", ""),
+                          "community": community, "watershed": watershed, "geometry": geometry, "size": size,
+                          "size_unit": row.get("size_unit", ""), "built_year": built_year,
+                          "condition": condition, "condition_date": condition_date})
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.line))
+    saved = 0
+    try:
+        for item in items:
+            line, condition, condition_date = item.pop("line"), item.pop("condition"), item.pop("condition_date")
+            work = save_infrastructure(actor=actor, infrastructure=existing.get(item["code"]), **item)
+            if condition:
+                record_condition(actor=actor, infrastructure=work, date=condition_date, condition=condition)
+            saved += 1
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        raise ImportRejected([RowError(line, m) for m in messages])
+    return {"records": saved, "rows": len(table.rows), "notices": table.notices}
+
+
+def export_rows(works):
+    works = works.select_related("community", "watershed").prefetch_related("conditions")
+    for work in works.iterator(chunk_size=500):
+        geometry = work.geometry or {}
+        point = geometry.get("coordinates") if geometry.get("type") == "Point" else None
+        latest = next(iter(work.conditions.all()), None)
+        yield [work.code, work.kind, work.name, work.community.code, work.watershed.code if work.watershed else "",
+               point[0] if point else "", point[1] if point else "",
+               json.dumps(geometry) if geometry and not point else "",
+               "" if work.size is None else f"{work.size:f}", work.size_unit, work.built_year or "",
+               latest.condition if latest else "", latest.date.isoformat() if latest else ""]

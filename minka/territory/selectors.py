@@ -4,9 +4,9 @@ above them (to navigate from Peru down). Everything else answers 404."""
 from django.db.models import Q
 from django.http import Http404
 
-from minka.accounts.permissions import VIEW_PEOPLE, scope_paths
+from minka.accounts.permissions import VIEW_PEOPLE, scope_paths, scope_q
 
-from .models import Territory, Watershed
+from .models import Infrastructure, Territory, Watershed
 
 
 def visible_q(user, capability=VIEW_PEOPLE):
@@ -56,3 +56,14 @@ def watersheds_for(user):
     paths = Watershed.objects.filter(query).values_list("path", flat=True).distinct()
     codes = {code for path in paths for code in path.strip("/").split("/")}  # with their parent basins
     return Watershed.objects.filter(code__in=codes).order_by("path")
+
+
+def infrastructure_for(user, capability=VIEW_PEOPLE):
+    return Infrastructure.objects.filter(scope_q(user, "community__path", capability))
+
+
+def get_infrastructure_for_user(user, pk, capability=VIEW_PEOPLE):
+    try:
+        return infrastructure_for(user, capability).select_related("community__parent", "watershed").get(pk=pk)
+    except (Infrastructure.DoesNotExist, ValueError):
+        raise Http404

@@ -1,0 +1,55 @@
+"""What list, export and import pages of every app have in common (domain-free)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .forms import ImportForm
+from .tabular import XLSX_TYPE, ImportRejected, write_csv, write_xlsx
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, size=PAGE_SIZE):
+    """The requested page and the query string of the filters (without the page number)."""
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def list_or_results(request, template, results_template, context):
+    """One view, full page or fragment: htmx asks only for the results."""
+    return render(request, results_template if request.htmx else template, context)
+
+
+def spreadsheet_response(fmt, basename, title, header, rows):
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        response = HttpResponse(write_xlsx(title, header, rows), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(write_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="minka-{basename}-{stamp}.{fmt}"'
+    return response
+
+
+def import_page(request, *, importer, title, columns, help_text, done_url, back_url):
+    """Upload, check every row, import all or nothing; show the errors line by line."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importer(actor=request.user, data=upload.read(), filename=upload.name)
+        except ImportRejected as rejected:
+            errors = rejected.errors
+        else:
+            for notice in result.get("notices", []):
+                messages.info(request, notice)
+            messages.success(request, _("Importados %(records)s registros desde %(rows)s filas.") % result)
+            return redirect(done_url)
+    return render(request, "core/import.html", {"form": form, "errors": errors, "columns": columns, "title": title,
+                                                "help_text": help_text, "back_url": back_url})
