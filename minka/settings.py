@@ -151,6 +151,7 @@ EXTRA_LANG_INFO = {
 }
 LANG_INFO.update(EXTRA_LANG_INFO)
 LANGUAGE_CODE = "es"
+FORMAT_MODULE_PATH = ["minka.formats"]
 LANGUAGES = [
     ("es", _("Español")),
     ("quz", _("Runasimi")),

@@ -29,7 +29,7 @@ class RecordFilterForm(PlacePeriodForm):
 class RecordStartForm(forms.Form):
     """Step one of a new record: which family, which kind of record, which chain."""
 
-    household = forms.CharField(label=_("Código de la familia"), max_length=16,
+    code = forms.CharField(label=_("Código de la familia"), max_length=16,
                                 widget=forms.TextInput(attrs={"placeholder": "F-XXXXXX", "autocapitalize": "characters"}))
     purpose = forms.ChoiceField(label=_("Registro de"), choices=Measure.Purpose.choices)
     chain = chain_field(label=_("Cadena de valor (vacío: toda la finca)"))

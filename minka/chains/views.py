@@ -38,8 +38,8 @@ def _household_from_code(user, code):
 
 
 def _household_param(request):
-    pk = request.GET.get("household") or request.POST.get("household_pk")
-    return get_household_for_user(request.user, pk, RECORD_FIELD) if pk else None
+    pk = request.GET.get("household", "")
+    return get_household_for_user(request.user, pk, RECORD_FIELD) if pk.isdigit() else None
 
 
 # --- production and quality ---------------------------------------------------------------------
@@ -103,13 +103,13 @@ def record_create(request):
         raise Http404
     household = _household_param(request)
     start = RecordStartForm(request.GET if "purpose" in request.GET else None,
-                            initial={"household": household.code if household else "", "purpose": "production"})
+                            initial={"code": household.code if household else "", "purpose": "production"})
     if not start.is_valid():
         return render(request, "chains/record_start.html", {"start": start, "household": household})
     try:
-        household = _household_from_code(request.user, start.cleaned_data["household"])
+        household = _household_from_code(request.user, start.cleaned_data["code"])
     except ValidationError as exc:
-        start.add_error("household", exc)
+        start.add_error("code", exc)
         return render(request, "chains/record_start.html", {"start": start, "household": household})
     purpose, chain = start.cleaned_data["purpose"], start.cleaned_data["chain"]
     form = RecordForm(request.POST or None, measures=_measures(purpose, chain))
@@ -225,7 +225,7 @@ def _filtered_assessments(request):
 def assessment_list(request):
     form, assessments = _filtered_assessments(request)
     page, query = paginate(request, assessments.select_related("household__community").annotate(
-        practices=Count("adopted")))
+        practices=Count("adopted")).order_by("-date", "-pk"))
     stages = dict(assessments.values_list("stage").annotate(n=Count("pk")))
     return list_or_results(request, "chains/assessment_list.html", "chains/_assessment_results.html", {
         "form": form, "page": page, "query": query, "stages": [(s, stages.get(s.value, 0)) for s in Stage],

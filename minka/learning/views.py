@@ -29,7 +29,7 @@ def _filtered(request):
 def training_list(request):
     form, trainings = _filtered(request)
     page, query = paginate(request, trainings.select_related("place").annotate(
-        people=Count("participants", distinct=True)))
+        people=Count("participants", distinct=True)).order_by("-start_date", "-pk"))
     totals = Participant.objects.filter(training__in=trainings).values_list("sex").annotate(n=Count("pk"))
     return list_or_results(request, "learning/training_list.html", "learning/_training_results.html", {
         "form": form, "page": page, "query": query, "totals": dict(totals),

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from minka.core import charts
 from minka.core.periods import season_label
@@ -43,4 +44,4 @@ def sparkline(chart):
     else:
         shapes = format_html('<polyline points="{}" fill="none" stroke-width="2"/>', charts.line_points(values))
     return format_html('<svg class="spark {}" {} role="img" aria-label="{}">{}</svg>', chart.style,
-                       format_html(size), chart.title, shapes)
+                       mark_safe(size), chart.title, shapes)  # size holds only our integers

@@ -1,0 +1,1 @@
+from minka.formats.es.formats import *  # noqa: F401,F403  (Quechua pages in Peru read numbers as Spanish ones)
