@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minka.accounts",
     "minka.chains",
     "minka.learning",
+    "minka.demo",
 ]
 
 MIDDLEWARE = [
