@@ -101,6 +101,7 @@ def test_fat_of_ninety_percent_is_refused(technician, ocongate_family, milk):
 
 def test_coordinators_set_thresholds_and_old_verdicts_stay(coordinator, technician, ocongate_family, milk):
     (fat,) = measures("milk-fat")
+    changes_before = fat.history.count()
     old = services.record_measurements(actor=technician, household=ocongate_family, purpose="quality", chain=milk,
                                        date=TODAY, values={fat: "3.3"})
     with pytest.raises(services.PermissionDenied):
@@ -110,7 +111,8 @@ def test_coordinators_set_thresholds_and_old_verdicts_stay(coordinator, technici
                                        date=TODAY, values={fat: "3.3"})
     assert old.values.get().passed is True and old.values.get().threshold == "≥ 3.2 %"
     assert new.values.get().passed is False and new.values.get().threshold == "≥ 3.5 %"
-    assert fat.history.count() == 2
+    assert fat.history.count() == changes_before + 1
+    assert fat.history.first().history_user == coordinator
     with pytest.raises(ValidationError):
         services.set_thresholds(actor=coordinator, measure=fat, pass_min=Decimal("40"))
 

@@ -1,0 +1,65 @@
+"""The demo is what newcomers and funders see first: it must be consistent, not just present."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, F, Q
+
+from minka.chains.models import IncomeSource, IncomeSurvey, PracticeAssessment, Record, RecordValue, Visit
+from minka.chains.selectors import paired_income_change
+from minka.conftest import ensure_value_chains
+from minka.learning.models import Training
+from minka.people.models import Enrolment, Household
+from minka.territory.models import Infrastructure
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_value_chains()
+        call_command("load_demo", stdout=open("/dev/null", "w"))
+        yield
+        # Module-scoped data outside a test transaction: leave the database as it was for other tests.
+        from django.core.management import call_command as run
+
+        run("flush", "--noinput", verbosity=0)
+        ensure_value_chains()
+
+
+@pytest.mark.django_db
+def test_every_production_record_belongs_to_a_chain_the_family_is_enrolled_in(demo):
+    enrolled = set(Enrolment.objects.filter(until__isnull=True).values_list("household", "chain"))
+    pairs = set(Record.objects.filter(purpose="production").values_list("household", "chain"))
+    assert pairs and pairs <= enrolled
+    seasons = Record.objects.filter(purpose="production").dates("date", "year")
+    assert [d.year for d in seasons] == [2020, 2021, 2022, 2023, 2024, 2025]
+
+
+@pytest.mark.django_db
+def test_quality_verdicts_agree_with_the_thresholds(demo):
+    values = RecordValue.objects.filter(record__purpose="quality").select_related("measure")
+    for value in values[:3000]:
+        measure = value.measure
+        assert value.passed == measure.judge(value.number if measure.is_numeric else value.text)
+    failing = Record.objects.filter(purpose="quality", passed=True, values__passed=False)
+    assert not failing.exists()
+
+
+@pytest.mark.django_db
+def test_income_trends_differ_by_district_and_chain(demo):
+    milk = IncomeSource.objects.get(code="milk")
+    change = {district: paired_income_change(
+        IncomeSurvey.objects.filter(household__community__parent__code=district), base_season=2020, season=2024,
+        source=milk)["change_pct"] for district in ["081210", "081205", "081202"]}
+    assert change["081210"] > change["081202"] > Decimal("-5")
+
+
+@pytest.mark.django_db
+def test_the_rest_of_the_story_is_there(demo):
+    assert Household.objects.count() == 1400
+    assert PracticeAssessment.objects.values("stage").distinct().count() == 4
+    assert Visit.objects.filter(follow_up_due__isnull=False, follow_up_done_on__isnull=True).exists()
+    assert Training.objects.annotate(n=Count("participants")).filter(n__gt=0).count() == Training.objects.count()
+    assert Infrastructure.objects.filter(~Q(geometry=None)).count() > 40
+    assert not Visit.objects.filter(follow_up_due__lt=F("date")).exists()
