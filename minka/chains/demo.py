@@ -110,6 +110,8 @@ def create_field_records(rng, *, technicians):
             level = talent * (1 + growth) ** index
             for round_index, day in enumerate(_dates(season)):
                 day = day + datetime.timedelta(days=rng.randint(-6, 6))
+                if day < enrolment.since:
+                    continue  # the program records a chain from the family's enrolment on
                 record = Record(purpose="production", household=household, chain=enrolment.chain, date=day,
                                 source=Record.Source.DEMO, recorded_by=technician)
                 records.append(record)

@@ -15,7 +15,7 @@ from .values import clean_value, parse_number
 
 def chain_field(required=False, label=_("Cadena de valor")):
     field = forms.ModelChoiceField(label=label, queryset=ValueChain.objects.filter(active=True), required=required,
-                                   to_field_name="code")
+                                   to_field_name="code", empty_label="—")
     field.label_from_instance = lambda chain: chain.label
     return field
 
@@ -224,3 +224,8 @@ class IncomeForm(forms.Form):
 class IncomeChangeForm(PlacePeriodForm):
     base_season = forms.TypedChoiceField(label=_("Campaña de base"), coerce=int)
     follow_season = forms.TypedChoiceField(label=_("Campaña de seguimiento"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("season", "date_from", "date_to"):  # the two seasons compared are the period
+            del self.fields[name]

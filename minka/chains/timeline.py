@@ -30,7 +30,7 @@ def field_story(household, user):
         if len(points) >= 2:
             points.sort()
             story.charts.append(Chart(title=measure.label, unit=measure.unit.symbol,
-                                      points=[(d.isoformat(), v.normalize()) for d, v in points]))
+                                      points=[(d.strftime("%m/%Y"), v.normalize()) for d, v in points]))
     for assessment in household.assessments.prefetch_related("adopted__practice"):
         names = [a.practice.label for a in assessment.adopted.all()]
         story.events.append(Event(date=assessment.date, kind="practices",

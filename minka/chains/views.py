@@ -5,7 +5,7 @@ selector, validates with a form, calls one service."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -434,9 +434,11 @@ def income_detail(request, pk):
 def income_change(request):
     """How income changed for the same families between two seasons, by source."""
     seasons = season_choices()
+    surveyed = selectors.surveys_for(request.user).aggregate(first=Min("season"), last=Max("season"))
     params = request.GET.copy()
-    params.setdefault("base_season", str(seasons[-1][0] if len(seasons) < 5 else seasons[4][0]))
-    params.setdefault("follow_season", str(seasons[1][0]))
+    # By default: from the first season surveyed to the last one, in the user's scope.
+    params.setdefault("base_season", str(surveyed["first"] or seasons[-1][0]))
+    params.setdefault("follow_season", str(surveyed["last"] or seasons[0][0]))
     form = IncomeChangeForm(params, user=request.user)
     form.fields["base_season"].choices = form.fields["follow_season"].choices = seasons
     rows = []

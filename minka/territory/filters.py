@@ -29,8 +29,9 @@ def units_for(user):
 
 class PlacePeriodForm(forms.Form):
     place = UnitChoiceField(label=_("Lugar"), queryset=Territory.objects.none(), required=False,
-                            to_field_name="code")
-    watershed = forms.ModelChoiceField(label=_("Cuenca"), queryset=None, required=False, to_field_name="code")
+                            to_field_name="code", empty_label="—")
+    watershed = forms.ModelChoiceField(label=_("Cuenca"), queryset=None, required=False, to_field_name="code",
+                                       empty_label="—")
     season = forms.TypedChoiceField(label=_("Campaña agrícola"), coerce=int, required=False, empty_value=None)
     date_from = forms.DateField(label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
