@@ -5,7 +5,7 @@ selector, validates with a form, calls one service."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from minka.people.selectors import get_household_for_user, households_for
 from . import selectors, services, spreadsheets
 from .forms import (AssessmentFilterForm, AssessmentForm, IncomeChangeForm, IncomeForm, RecordFilterForm, RecordForm, RecordStartForm,
                     RuleForm, ThresholdForm, VisitFilterForm, VisitForm)
-from .models import IncomeSource, Measure, Practice, Record, Stage, TransitionRule
+from .models import AdoptedPractice, IncomeSource, Measure, Practice, Stage, TransitionRule
 
 PATH = selectors.HOUSEHOLD_PATH
 
@@ -227,9 +227,12 @@ def assessment_list(request):
     page, query = paginate(request, assessments.select_related("household__community").annotate(
         practices=Count("adopted")).order_by("-date", "-pk"))
     stages = dict(assessments.values_list("stage").annotate(n=Count("pk")))
+    fertiliser = (AdoptedPractice.objects.filter(assessment__in=assessments, practice__is_fertiliser=True,
+                                                 quantity__isnull=False)
+                  .values_list("practice__quantity_unit__symbol").annotate(total=Sum("quantity")).order_by())
     return list_or_results(request, "chains/assessment_list.html", "chains/_assessment_results.html", {
         "form": form, "page": page, "query": query, "stages": [(s, stages.get(s.value, 0)) for s in Stage],
-        **_rights(request.user)})
+        "fertiliser": fertiliser, **_rights(request.user)})
 
 
 @login_required

@@ -49,6 +49,19 @@ def training_export(request, fmt):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def training_import(request):
+    if not has_capability(request.user, RECORD_FIELD):
+        raise Http404
+    return import_page(request, importer=spreadsheets.import_trainings, title=_("Importar capacitaciones"),
+                       columns=spreadsheets.TRAINING_COLUMNS, done_url="training_list",
+                       back_url=reverse("training_list"),
+                       help_text=_("Un evento por fila. Tipos: field_school, workshop, exchange, course. Lugar: código "
+                                   "de distrito o comunidad. Temas y público separados por punto y coma. La asistencia "
+                                   "se importa después en la página de cada evento."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def training_edit(request, pk=None):
     training = selectors.get_training_for_user(request.user, pk, RECORD_FIELD) if pk else None
     if training is None and not has_capability(request.user, RECORD_FIELD):

@@ -198,7 +198,7 @@ def import_infrastructure(*, actor, data, filename):
         for item in items:
             line, condition, condition_date = item.pop("line"), item.pop("condition"), item.pop("condition_date")
             work = save_infrastructure(actor=actor, infrastructure=existing.get(item["code"]), **item)
-            if condition:
+            if condition and not work.conditions.filter(date=condition_date, condition=condition).exists():
                 record_condition(actor=actor, infrastructure=work, date=condition_date, condition=condition)
             saved += 1
     except (ValidationError, PermissionDenied) as exc:

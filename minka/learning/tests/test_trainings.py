@@ -57,3 +57,44 @@ def test_a_training_outside_the_scope_or_ending_before_it_starts_is_refused(tech
 def test_the_outsider_does_not_see_ocongate_trainings(technician, officer, field_school):
     assert list(selectors.trainings_for(technician)) == [field_school]
     assert not selectors.trainings_for(officer).exists()
+
+
+def test_attendance_list_import_is_all_or_nothing(technician, field_school, ocongate_family):
+    from minka.core.tabular import ImportRejected
+    from minka.learning import spreadsheets
+
+    code = ocongate_family.code
+    bad = (f"household,name,sex,actor,pre_score,post_score\n{code},,,,9,14\n,Rosa Huillca,X,familia,,\n"
+           f"{code},Nadie,,,,\n").encode()
+    with pytest.raises(ImportRejected) as rejected:
+        spreadsheets.import_participants(actor=technician, training=field_school, data=bad, filename="a.csv")
+    assert [e.line for e in rejected.value.errors] == [3, 4]
+    assert not Participant.objects.exists()
+    good = (f"household,name,sex,actor,pre_score,post_score\n{code},Lucio,,,9,14\n"
+            ",Rosa Huillca,mujer,gobierno local,\"10,5\",16\n").encode()
+    result = spreadsheets.import_participants(actor=technician, training=field_school, data=good, filename="a.csv")
+    assert result["records"] == 2
+    lucio = Participant.objects.get(person__given_names="Lucio")
+    assert lucio.sex == "M" and lucio.post_score == Decimal("14")
+    assert Participant.objects.get(name="Rosa Huillca").actor == "government"
+    rows = list(spreadsheets.participant_rows(Training.objects.all()))
+    assert len(rows) == 2 and rows[0][6] in (code, "")
+
+
+def test_training_events_import_checks_place_and_kind(technician, places):
+    from minka.core.tabular import ImportRejected
+    from minka.learning import spreadsheets
+
+    header = "title,kind,start_date,end_date,place,topics,target_actors\n"
+    with pytest.raises(ImportRejected) as rejected:
+        spreadsheets.import_trainings(actor=technician, filename="t.csv", data=(
+            header + "Taller de biol,taller,2024-05-02,,081210-C01,organic-fertiliser,familia\n"
+                     "Curso,seminario,2024-05-02,,081210,,\nTaller en Ccatca,taller,2024-05-02,,081205,,\n"
+                     "Taller al revés,taller,2024-05-02,2024-05-01,081210,,\n").encode())
+    assert [e.line for e in rejected.value.errors] == [3, 4, 5]
+    assert not Training.objects.exists()
+    spreadsheets.import_trainings(actor=technician, filename="t.csv", data=(
+        header + "Taller de biol,taller,02/05/2024,,081210-C01,organic-fertiliser,familia;líder\n").encode())
+    training = Training.objects.get()
+    assert training.kind == "workshop" and training.end_date == datetime.date(2024, 5, 2)
+    assert training.target_actors == ["family", "leader"] and training.topics.get().code == "organic-fertiliser"

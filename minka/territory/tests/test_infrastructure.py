@@ -46,3 +46,34 @@ def test_the_municipal_officer_keeps_only_their_districts_inventory(officer, pla
     with pytest.raises(ValidationError, match="no pertenece"):
         services.save_infrastructure(actor=officer, kind="road", name="Trocha", community=places["ccopi"],
                                      watershed=other)
+
+
+def test_infrastructure_import_is_all_or_nothing_and_round_trips(technician, places, basin):
+    from minka.core.tabular import ImportRejected, read_csv
+
+    header = "code,kind,name,community,watershed,longitude,latitude,size,size_unit,built_year,condition,condition_date\n"
+    bad = (header + ",qocha,Qocha alta,081210-C01,,-71.2,-13.6,5000,m3,1998,good,2024-06-01\n"
+                    ",pozo,Pozo,081210-C01,,,,,,,,\n"
+                    ",canal,Canal,081210-C01,,-13.6,-71.2,,,,,\n"
+                    ",road,Trocha,081205-C01,,,,,,,,\n")
+    with pytest.raises(ImportRejected) as rejected:
+        services.import_infrastructure(actor=technician, data=bad.encode(), filename="i.csv")
+    assert [e.line for e in rejected.value.errors] == [3, 4, 5]
+    assert not Infrastructure.objects.exists()
+    services.import_infrastructure(actor=technician, filename="i.csv", data=(
+        header + ",qocha,Qocha alta,081210-C01,,-71.2,-13.6,5000,m3,1998,fair,01/06/2024\n").encode())
+    qocha = Infrastructure.objects.get()
+    assert qocha.watershed == basin and qocha.condition == "fair" and qocha.size == Decimal("5000")
+    exported = list(services.export_rows(Infrastructure.objects.all()))
+    table = read_csv((",".join(services.IMPORT_COLUMNS) + "\n" + "\n".join(
+        ",".join(str(v) for v in row) for row in exported)).encode())
+    row = table.rows[0][1]
+    assert (row["kind"], row["longitude"], row["condition"], row["condition_date"]) == (
+        "qocha", "-71.2", "fair", "2024-06-01")
+    # Importing the export again updates the same work instead of creating another one.
+    services.import_infrastructure(actor=technician, filename="again.csv", data=(
+        ",".join(services.IMPORT_COLUMNS) + "\n" + ",".join(str(v) for v in exported[0]).replace("Qocha alta",
+                                                                                                  "Qocha Alta")
+    ).encode())
+    assert Infrastructure.objects.get().name == "Qocha Alta"
+    assert Infrastructure.objects.get().conditions.count() == 1  # the same condition is not recorded twice
