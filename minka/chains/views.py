@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from minka.accounts.permissions import EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, has_capability
-from minka.core.pages import import_page, list_or_results, paginate, spreadsheet_response
+from minka.core.pages import filtered_export, import_page, list_or_results, paginate
 from minka.core.periods import season_choices, season_label
 from minka.people.selectors import get_household_for_user, households_for
 
@@ -71,12 +71,11 @@ def record_list(request):
 
 @login_required
 def record_export(request, fmt):
-    if not has_capability(request.user, EXPORT_PEOPLE):
-        raise Http404
-    _form, records = _filtered_records(request)
-    records = records.filter(pk__in=selectors.records_for(request.user, EXPORT_PEOPLE).values("pk"))
-    return spreadsheet_response(fmt, "registros", _("Registros"), spreadsheets.RECORD_EXPORT,
-                                spreadsheets.record_rows(records))
+    return filtered_export(request, fmt, allowed=has_capability(request.user, EXPORT_PEOPLE),
+                           filtered=_filtered_records,
+                           scoped=selectors.records_for(request.user, EXPORT_PEOPLE), basename="registros",
+                           title=_("Registros"),
+                           header=spreadsheets.RECORD_EXPORT, rows=spreadsheets.record_rows)
 
 
 @login_required
@@ -237,12 +236,11 @@ def assessment_list(request):
 
 @login_required
 def assessment_export(request, fmt):
-    if not has_capability(request.user, EXPORT_PEOPLE):
-        raise Http404
-    _form, assessments = _filtered_assessments(request)
-    assessments = assessments.filter(pk__in=selectors.assessments_for(request.user, EXPORT_PEOPLE).values("pk"))
-    return spreadsheet_response(fmt, "practicas", _("Prácticas"), spreadsheets.ASSESSMENT_EXPORT,
-                                spreadsheets.assessment_rows(assessments))
+    return filtered_export(request, fmt, allowed=has_capability(request.user, EXPORT_PEOPLE),
+                           filtered=_filtered_assessments,
+                           scoped=selectors.assessments_for(request.user, EXPORT_PEOPLE), basename="practicas",
+                           title=_("Prácticas"),
+                           header=spreadsheets.ASSESSMENT_EXPORT, rows=spreadsheets.assessment_rows)
 
 
 @login_required
@@ -309,11 +307,11 @@ def visit_list(request):
 
 @login_required
 def visit_export(request, fmt):
-    if not has_capability(request.user, EXPORT_PEOPLE):
-        raise Http404
-    _form, visits = _filtered_visits(request)
-    visits = visits.filter(pk__in=selectors.visits_for(request.user, EXPORT_PEOPLE).values("pk"))
-    return spreadsheet_response(fmt, "visitas", _("Visitas"), spreadsheets.VISIT_EXPORT, spreadsheets.visit_rows(visits))
+    return filtered_export(request, fmt, allowed=has_capability(request.user, EXPORT_PEOPLE),
+                           filtered=_filtered_visits,
+                           scoped=selectors.visits_for(request.user, EXPORT_PEOPLE), basename="visitas",
+                           title=_("Visitas"),
+                           header=spreadsheets.VISIT_EXPORT, rows=spreadsheets.visit_rows)
 
 
 @login_required
@@ -384,12 +382,11 @@ def income_list(request):
 
 @login_required
 def income_export(request, fmt):
-    if not has_capability(request.user, EXPORT_PEOPLE):
-        raise Http404
-    _form, surveys = _filtered_surveys(request)
-    surveys = surveys.filter(pk__in=selectors.surveys_for(request.user, EXPORT_PEOPLE).values("pk"))
-    return spreadsheet_response(fmt, "ingresos", _("Ingresos"), spreadsheets.INCOME_EXPORT,
-                                spreadsheets.income_rows(surveys))
+    return filtered_export(request, fmt, allowed=has_capability(request.user, EXPORT_PEOPLE),
+                           filtered=_filtered_surveys,
+                           scoped=selectors.surveys_for(request.user, EXPORT_PEOPLE), basename="ingresos",
+                           title=_("Ingresos"),
+                           header=spreadsheets.INCOME_EXPORT, rows=spreadsheets.income_rows)
 
 
 @login_required

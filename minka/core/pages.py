@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,8 +36,19 @@ def spreadsheet_response(fmt, basename, title, header, rows):
     return response
 
 
-def import_page(request, *, importer, title, columns, help_text, done_url, back_url):
-    """Upload, check every row, import all or nothing; show the errors line by line."""
+def filtered_export(request, fmt, *, allowed, filtered, scoped, basename, title, header, rows):
+    """The list's filtered items, cut to those the user may export (`scoped`), as CSV or XLSX;
+    404 for a user without the right to export (`allowed` false)."""
+    if not allowed:
+        raise Http404
+    _form, items = filtered(request)
+    items = items.filter(pk__in=scoped.values("pk"))
+    return spreadsheet_response(fmt, basename, title, header, rows(items))
+
+
+def import_page(request, *, importer, title, columns, help_text, done_url, back_url, success=None):
+    """Upload, check every row, import all or nothing; show the errors line by line. `success`
+    turns the importer's result into the message shown (records and rows by default)."""
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -49,7 +60,8 @@ def import_page(request, *, importer, title, columns, help_text, done_url, back_
         else:
             for notice in result.get("notices", []):
                 messages.info(request, notice)
-            messages.success(request, _("Importados %(records)s registros desde %(rows)s filas.") % result)
+            messages.success(request, success(result) if success else
+                             _("Importados %(records)s registros desde %(rows)s filas.") % result)
             return redirect(done_url)
     return render(request, "core/import.html", {"form": form, "errors": errors, "columns": columns, "title": title,
                                                 "help_text": help_text, "back_url": back_url})

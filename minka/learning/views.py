@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minka.accounts.permissions import EXPORT_PEOPLE, RECORD_FIELD, has_capability
-from minka.core.pages import import_page, list_or_results, paginate, spreadsheet_response
+from minka.core.pages import filtered_export, import_page, list_or_results, paginate
 from minka.people.models import Household
 
 from . import selectors, services, spreadsheets
@@ -39,12 +39,11 @@ def training_list(request):
 
 @login_required
 def training_export(request, fmt):
-    if not has_capability(request.user, EXPORT_PEOPLE):
-        raise Http404
-    _form, trainings = _filtered(request)
-    trainings = trainings.filter(pk__in=selectors.trainings_for(request.user, EXPORT_PEOPLE).values("pk"))
-    return spreadsheet_response(fmt, "capacitaciones", _("Participantes"), spreadsheets.PARTICIPANT_EXPORT,
-                                spreadsheets.participant_rows(trainings))
+    return filtered_export(request, fmt, allowed=has_capability(request.user, EXPORT_PEOPLE),
+                           filtered=_filtered,
+                           scoped=selectors.trainings_for(request.user, EXPORT_PEOPLE), basename="capacitaciones",
+                           title=_("Participantes"),
+                           header=spreadsheets.PARTICIPANT_EXPORT, rows=spreadsheets.participant_rows)
 
 
 @login_required

@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from minka.accounts.permissions import EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, has_capability
-from minka.core.forms import ImportForm
-from minka.core.tabular import ImportRejected
+from minka.core.pages import import_page
 from minka.territory.selectors import watersheds_for
 
 from . import selectors, services, timeline
@@ -174,18 +174,9 @@ def household_edit(request, pk):
 def household_import(request):
     if not has_capability(request.user, EDIT_PEOPLE):
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = services.import_households(actor=request.user, data=upload.read(), filename=upload.name)
-        except ImportRejected as rejected:
-            errors = rejected.errors
-        else:
-            for notice in result["notices"]:
-                messages.info(request, notice)
-            messages.success(request, _("Importadas %(households)s familias con %(persons)s personas.") % result)
-            return redirect("household_list")
-    return render(request, "people/household_import.html",
-                  {"form": form, "errors": errors, "columns": services.IMPORT_COLUMNS})
+    return import_page(
+        request, importer=services.import_households, title=_("Importar familias"), columns=services.IMPORT_COLUMNS,
+        done_url="household_list", back_url=reverse("household_list"),
+        help_text=_("Una fila por persona. Las filas con la misma clave de familia forman una familia; si no se indica "
+                    "jefe(a) de familia, lo es la primera persona de la familia."),
+        success=lambda result: _("Importadas %(households)s familias con %(persons)s personas.") % result)
