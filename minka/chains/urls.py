@@ -25,6 +25,7 @@ urlpatterns = [
     path("visitas/importar/", views.visit_import, name="visit_import"),
     re_path(r"^visitas/" + EXPORT, views.visit_export, name="visit_export"),
     path("visitas/<int:pk>/", views.visit_detail, name="visit_detail"),
+    path("visitas/<int:pk>/seguimiento-hecho/", views.follow_up_done, name="follow_up_done"),
     path("ingresos/", views.income_list, name="income_list"),
     path("ingresos/nueva/", views.income_create, name="income_create"),
     path("ingresos/cambio/", views.income_change, name="income_change"),

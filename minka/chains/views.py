@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from minka.accounts.permissions import EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, has_capability
 from minka.core.pages import filtered_export, import_page, list_or_results, paginate
@@ -349,7 +350,26 @@ def visit_create(request):
 @login_required
 def visit_detail(request, pk):
     visit = selectors.get_visit_for_user(request.user, pk)
-    return render(request, "chains/visit_detail.html", {"visit": visit, "today": timezone.localdate()})
+    can_record = selectors.visits_for(request.user, RECORD_FIELD).filter(pk=pk).exists()
+    return render(request, "chains/visit_detail.html", {"visit": visit, "today": timezone.localdate(),
+                                                        "can_record": can_record})
+
+
+@login_required
+@require_POST
+def follow_up_done(request, pk):
+    """Close a follow-up without a new visit (done by phone, or no longer needed)."""
+    visit = selectors.get_visit_for_user(request.user, pk, RECORD_FIELD)
+    try:
+        services.close_follow_up(actor=request.user, visit=visit, done_on=timezone.localdate())
+    except (ValidationError, services.PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("Seguimiento cerrado."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("visit_detail", args=[pk])
+    return redirect(target)
 
 
 @login_required

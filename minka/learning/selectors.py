@@ -1,11 +1,11 @@
 """Trainings through the user's scope: an event is visible where it took place."""
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F
 from django.http import Http404
 
 from minka.accounts.permissions import VIEW_PEOPLE, scope_q
 
-from .models import Participant, Training
+from .models import Training
 
 
 def trainings_for(user, capability=VIEW_PEOPLE):
@@ -31,6 +31,3 @@ def attendance_summary(training):
     summary["scores"] = scores
     return summary
 
-
-def trainings_of_household(household):
-    return Participant.objects.filter(Q(person__household=household)).select_related("training")

@@ -135,3 +135,14 @@ def test_standards_are_readable_by_all_and_set_by_the_coordination(client_for, t
 def test_agenda_lists_the_follow_ups_due(client_for, technician, officer, field_data):
     assert "Mejorar el ordeño" in client_for(technician).get(reverse("agenda")).content.decode()
     assert "Mejorar el ordeño" not in client_for(officer).get(reverse("agenda") + "?todos=1").content.decode()
+
+
+def test_a_follow_up_is_closed_from_the_agenda_by_someone_in_scope(client_for, technician, officer, field_data):
+    visit = field_data["visit"]
+    url = reverse("follow_up_done", args=[visit.pk])
+    assert client_for(officer).post(url).status_code == 404
+    response = client_for(technician).post(url, {"next": "https://evil.example/"})
+    assert response.url == reverse("visit_detail", args=[visit.pk])
+    visit.refresh_from_db()
+    assert visit.follow_up_done_on == TODAY
+    assert "Mejorar el ordeño" not in client_for(technician).get(reverse("agenda")).content.decode()
