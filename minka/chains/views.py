@@ -5,7 +5,7 @@ selector, validates with a form, calls one service."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -93,7 +93,8 @@ def record_import(request):
 
 def _measures(purpose, chain):
     measures = Measure.objects.filter(purpose=purpose, active=True).select_related("unit")
-    return measures.filter(Q(chain=chain) | Q(chain__isnull=True)) if chain else measures.filter(chain__isnull=True)
+    # A chain's form shows that chain's measures; the whole farm's (organic inspection) have their own.
+    return measures.filter(chain=chain) if chain else measures.filter(chain__isnull=True)
 
 
 @login_required
