@@ -112,8 +112,10 @@ class AssessmentForm(forms.Form):
     date = forms.DateField(label=_("Fecha"), widget=DateInput(), initial=timezone.localdate)
     notes = forms.CharField(label=_("Observaciones"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fixed_date=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if fixed_date is not None:  # correcting an assessment: it stays on its day
+            self.fields["date"].initial, self.fields["date"].disabled = fixed_date, True
         self.practices = list(Practice.objects.filter(active=True).select_related("quantity_unit"))
         for practice in self.practices:
             self.fields[f"p_{practice.code}"] = forms.BooleanField(label=practice.label, required=False)
@@ -219,6 +221,16 @@ class IncomeForm(forms.Form):
 
     def rows(self):
         return [(s, self[f"i_{s.code}"], self[f"c_{s.code}"]) for s in self.sources]
+
+
+class IncomeFilterForm(PlacePeriodForm):
+    chain = chain_field()
+    round = forms.ChoiceField(label=_("Ronda"), required=False,
+                              choices=[("", "—"), ("baseline", _("Línea de base")), ("follow_up", _("Seguimiento"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["date_from"], self.fields["date_to"]  # a survey covers a whole season
 
 
 class IncomeChangeForm(PlacePeriodForm):

@@ -17,7 +17,7 @@ from .models import (STAGE_ORDER, AdoptedPractice, IncomeLine, IncomeSurvey, Mea
 from .values import clean_value
 
 __all__ = ["PermissionDenied", "record_measurements", "correct_record", "set_thresholds", "assess_practices",
-           "set_transition_rule", "stage_for", "record_visit", "close_follow_up", "record_income"]
+           "set_transition_rule", "stage_for", "record_visit", "update_visit", "close_follow_up", "record_income"]
 
 
 def _save(instance, actor):
@@ -216,6 +216,20 @@ def record_visit(*, actor, household, date, chain=None, topics=(), findings="", 
     for earlier in pending:
         earlier.follow_up_done_on = date
         _save(earlier, actor)
+    return visit
+
+
+@transaction.atomic
+def update_visit(*, actor, visit, date, chain=None, topics=(), findings="", recommendations="", follow_up_due=None):
+    """Correct a visit's record (the technician who made it stays); the history keeps the old text."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    check_field_scope(actor, visit.household)
+    visit.date, visit.chain, visit.findings, visit.recommendations = date, chain, findings, recommendations
+    visit.follow_up_due = follow_up_due
+    if follow_up_due is None:
+        visit.follow_up_done_on = None
+    _save(visit, actor)
+    visit.topics.set(topics)
     return visit
 
 

@@ -20,9 +20,9 @@ from minka.core.periods import season_choices, season_label
 from minka.people.selectors import get_household_for_user, households_for
 
 from . import selectors, services, spreadsheets
-from .forms import (AssessmentFilterForm, AssessmentForm, IncomeChangeForm, IncomeForm, RecordFilterForm, RecordForm, RecordStartForm,
+from .forms import (AssessmentFilterForm, AssessmentForm, IncomeChangeForm, IncomeFilterForm, IncomeForm, RecordFilterForm, RecordForm, RecordStartForm,
                     RuleForm, ThresholdForm, VisitFilterForm, VisitForm)
-from .models import AdoptedPractice, IncomeSource, Measure, Practice, Stage, TransitionRule
+from .models import AdoptedPractice, IncomeLine, IncomeSource, Measure, Practice, Stage, TransitionRule
 
 PATH = selectors.HOUSEHOLD_PATH
 
@@ -259,11 +259,19 @@ def assessment_import(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_create(request):
-    household = _household_param(request)
+def assessment_create(request, pk=None):
+    """A new assessment of a family's practices, or the correction of one (same family and date)."""
+    assessment = selectors.get_assessment_for_user(request.user, pk, RECORD_FIELD) if pk else None
+    household = assessment.household if assessment else _household_param(request)
     if household is None:
         raise Http404
-    form = AssessmentForm(request.POST or None)
+    initial = {}
+    if assessment is not None:
+        initial = {"date": assessment.date, "notes": assessment.notes}
+        for row in assessment.adopted.select_related("practice"):
+            initial[f"p_{row.practice.code}"] = True
+            initial[f"q_{row.practice.code}"] = "" if row.quantity is None else f"{row.quantity.normalize():f}"
+    form = AssessmentForm(request.POST or None, initial=initial, fixed_date=assessment.date if assessment else None)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.assess_practices(actor=request.user, household=household,
@@ -275,14 +283,16 @@ def assessment_create(request):
             messages.success(request, _("Evaluación guardada: etapa %(stage)s.") % {
                 "stage": assessment.get_stage_display()})
             return redirect("assessment_detail", pk=assessment.pk)
-    return render(request, "chains/assessment_form.html", {"form": form, "household": household})
+    return render(request, "chains/assessment_form.html", {"form": form, "household": household,
+                                                           "assessment": assessment})
 
 
 @login_required
 def assessment_detail(request, pk):
     assessment = selectors.get_assessment_for_user(request.user, pk)
     return render(request, "chains/assessment_detail.html", {
-        "assessment": assessment, "adopted": assessment.adopted.select_related("practice__quantity_unit"),
+        "assessment": assessment, "can_record": selectors.assessments_for(request.user, RECORD_FIELD).filter(
+            pk=pk).exists(), "adopted": assessment.adopted.select_related("practice__quantity_unit"),
         "history": assessment.history.select_related("history_user")[:20]})
 
 
@@ -349,6 +359,25 @@ def visit_create(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk):
+    visit = selectors.get_visit_for_user(request.user, pk, RECORD_FIELD)
+    form = VisitForm(request.POST or None, instance=visit, initial={"household_code": visit.household.code})
+    form.fields["household_code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_visit(actor=request.user, visit=visit, **{
+                k: form.cleaned_data[k] for k in ("date", "chain", "topics", "findings", "recommendations",
+                                                  "follow_up_due")})
+        except (ValidationError, services.PermissionDenied) as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Cambios guardados."))
+            return redirect("visit_detail", pk=pk)
+    return render(request, "chains/visit_form.html", {"form": form, "household": visit.household, "visit": visit})
+
+
+@login_required
 def visit_detail(request, pk):
     visit = selectors.get_visit_for_user(request.user, pk)
     can_record = selectors.visits_for(request.user, RECORD_FIELD).filter(pk=pk).exists()
@@ -386,10 +415,15 @@ def agenda(request):
 # --- household income ---------------------------------------------------------------------------
 
 def _filtered_surveys(request):
-    form = RecordFilterForm(request.GET or None, user=request.user)
+    form = IncomeFilterForm(request.GET or None, user=request.user)
     surveys = form.filter(selectors.surveys_for(request.user), path=PATH)
-    if form.is_valid() and form.cleaned_data.get("season"):
-        surveys = surveys.filter(season=form.cleaned_data["season"])
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("season"):
+        surveys = surveys.filter(season=data["season"])
+    if data.get("round"):
+        surveys = surveys.filter(round=data["round"])
+    if data.get("chain"):
+        surveys = surveys.filter(pk__in=IncomeLine.objects.filter(source__chain=data["chain"]).values("survey"))
     return form, surveys
 
 
@@ -423,11 +457,21 @@ def income_import(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def income_create(request):
-    household = _household_param(request)
+def income_create(request, pk=None):
+    """A family's income survey for a season, or its correction (same family and season)."""
+    survey = selectors.get_survey_for_user(request.user, pk, RECORD_FIELD) if pk else None
+    household = survey.household if survey else _household_param(request)
     if household is None:
         raise Http404
-    form = IncomeForm(request.POST or None, sources=IncomeSource.objects.all(), seasons=season_choices())
+    initial = {}
+    if survey is not None:
+        initial = {"season": survey.season, "round": survey.round, "date": survey.date, "notes": survey.notes}
+        for line in survey.lines.select_related("source"):
+            initial[f"i_{line.source.code}"], initial[f"c_{line.source.code}"] = line.income, line.costs
+    form = IncomeForm(request.POST or None, sources=IncomeSource.objects.all(), seasons=season_choices(),
+                      initial=initial)
+    if survey is not None:
+        form.fields["season"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.record_income(actor=request.user, household=household, lines=form.cleaned_data["lines"],
@@ -437,7 +481,7 @@ def income_create(request):
         else:
             messages.success(request, _("Encuesta guardada."))
             return redirect("income_detail", pk=survey.pk)
-    return render(request, "chains/income_form.html", {"form": form, "household": household})
+    return render(request, "chains/income_form.html", {"form": form, "household": household, "survey": survey})
 
 
 @login_required
@@ -447,6 +491,7 @@ def income_detail(request, pk):
     totals = {"income": sum(l.income for l in lines), "costs": sum(l.costs for l in lines)}
     totals["net"] = totals["income"] - totals["costs"]
     return render(request, "chains/income_detail.html", {
+        "can_record": selectors.surveys_for(request.user, RECORD_FIELD).filter(pk=pk).exists(),
         "survey": survey, "lines": lines, "totals": totals, "season": season_label(survey.season),
         "history": survey.history.select_related("history_user")[:20]})
 

@@ -45,7 +45,8 @@ def field_data(technician, ocongate_family, places):
 
 
 DETAILS = [("record_detail", "record"), ("record_edit", "record"), ("assessment_detail", "assessment"),
-           ("visit_detail", "visit"), ("income_detail", "survey"), ("training_detail", "training"),
+           ("assessment_edit", "assessment"), ("visit_detail", "visit"), ("visit_edit", "visit"),
+           ("income_detail", "survey"), ("income_edit", "survey"), ("training_detail", "training"),
            ("training_edit", "training"), ("participant_import", "training"),
            ("infrastructure_detail", "work"), ("infrastructure_edit", "work")]
 LISTS = ["record_list", "assessment_list", "visit_list", "income_list", "training_list", "infrastructure_list"]
@@ -146,3 +147,28 @@ def test_a_follow_up_is_closed_from_the_agenda_by_someone_in_scope(client_for, t
     visit.refresh_from_db()
     assert visit.follow_up_done_on == TODAY
     assert "Mejorar el ordeño" not in client_for(technician).get(reverse("agenda")).content.decode()
+
+
+def test_corrections_keep_the_family_and_the_period_and_leave_a_history(client_for, technician, field_data):
+    client = client_for(technician)
+    survey = field_data["survey"]
+    response = client.post(reverse("income_edit", args=[survey.pk]), {
+        "season": "2019", "round": "baseline", "date": survey.date.isoformat(), "i_milk": "3100.50", "c_milk": "800",
+        "i_off-farm": "1200"})
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.season == 2022 and survey.round == "baseline"  # the season of a survey does not move
+    assert {l.source.code: l.income for l in survey.lines.all()} == {"milk": Decimal("3100.50"),
+                                                                     "off-farm": Decimal("1200.00")}
+    assessment = field_data["assessment"]
+    compost = Practice.objects.get(code="compost")
+    client.post(reverse("assessment_edit", args=[assessment.pk]), {
+        "date": "2001-01-01", "p_compost": "on", "q_compost": "250"})
+    assessment.refresh_from_db()
+    assert assessment.date == TODAY and [a.practice for a in assessment.adopted.all()] == [compost]
+    visit = field_data["visit"]
+    client.post(reverse("visit_edit", args=[visit.pk]), {
+        "date": TODAY.isoformat(), "recommendations": "Vacunar contra carbunco", "household_code": "F-OTHER1"})
+    visit.refresh_from_db()
+    assert visit.recommendations == "Vacunar contra carbunco" and visit.follow_up_due is None
+    assert visit.history.filter(recommendations="Mejorar el ordeño").exists()  # what was there before
