@@ -172,3 +172,15 @@ def test_corrections_keep_the_family_and_the_period_and_leave_a_history(client_f
     visit.refresh_from_db()
     assert visit.recommendations == "Vacunar contra carbunco" and visit.follow_up_due is None
     assert visit.history.filter(recommendations="Mejorar el ordeño").exists()  # what was there before
+
+
+def test_the_story_costs_a_bounded_number_of_queries(client_for, technician, ocongate_family, field_data,
+                                                     django_assert_max_num_queries):
+    milk = ValueChain.objects.get(code="milk")
+    per_day = Measure.objects.get(code="milk-litres-day")
+    for days in range(20):  # more records must not mean more queries
+        services.record_measurements(actor=technician, household=ocongate_family, purpose="production", chain=milk,
+                                     date=TODAY - datetime.timedelta(days=days), values={per_day: "5"})
+    client = client_for(technician)
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("household_detail", args=[ocongate_family.pk])).status_code == 200
