@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Territory, Watershed
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Infrastructure, InfrastructureCondition, InfrastructureWork, Territory, Watershed
 
 
 @admin.register(Territory)
@@ -24,3 +26,22 @@ class WatershedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ConditionInline(admin.TabularInline):
+    model = InfrastructureCondition
+    extra = 0
+
+
+class WorkInline(admin.TabularInline):
+    model = InfrastructureWork
+    extra = 0
+
+
+@admin.register(Infrastructure)
+class InfrastructureAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "code", "community", "watershed", "is_demo"]
+    list_filter = ["kind", "is_demo"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["community"]
+    inlines = [ConditionInline, WorkInline]
