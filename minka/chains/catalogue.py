@@ -30,10 +30,21 @@ UNITS = [
     ("pen", "S/", "money-pen", "1", "sol", "sol", "sol", "sol"),
 ]
 
-TRAM = [["1", "Clase 1 (buena, más de 5 h)"], ["2", "Clase 2 (regular, 2 a 5 h)"],
-        ["3", "Clase 3 (mala, 20 min a 2 h)"], ["4", "Clase 4 (muy mala, menos de 20 min)"]]
-GP_GRADES = [["extra", "Extra"], ["first", "Primera"], ["second", "Segunda"], ["cull", "Descarte"]]
-ORGANIC = [["compliant", "Conforme"], ["observations", "Conforme con observaciones"], ["non-compliant", "No conforme"]]
+# code, es, quz, fr, en
+TRAM = [["1", "Clase 1 (buena, más de 5 h)", "1 clase (allin, 5 horamanta aswan)", "Classe 1 (bonne, plus de 5 h)",
+         "Class 1 (good, over 5 h)"],
+        ["2", "Clase 2 (regular, 2 a 5 h)", "2 clase (chawpi, 2manta 5 hora kama)", "Classe 2 (moyenne, 2 à 5 h)",
+         "Class 2 (fair, 2 to 5 h)"],
+        ["3", "Clase 3 (mala, 20 min a 2 h)", "3 clase (mana allin, 20 minutomanta 2 hora kama)",
+         "Classe 3 (mauvaise, 20 min à 2 h)", "Class 3 (poor, 20 min to 2 h)"],
+        ["4", "Clase 4 (muy mala, menos de 20 min)", "4 clase (ancha mana allin, 20 minutomanta pisi)",
+         "Classe 4 (très mauvaise, moins de 20 min)", "Class 4 (very poor, under 20 min)"]]
+GP_GRADES = [["extra", "Extra", "Extra", "Extra", "Extra"], ["first", "Primera", "Ñawpaq", "Première", "First"],
+             ["second", "Segunda", "Iskay kaq", "Seconde", "Second"], ["cull", "Descarte", "Wikch'uy", "Réforme", "Cull"]]
+ORGANIC = [["compliant", "Conforme", "Allin", "Conforme", "Compliant"],
+           ["observations", "Conforme con observaciones", "Allin, qhawasqakunawan", "Conforme avec observations",
+            "Compliant with observations"],
+           ["non-compliant", "No conforme", "Mana allin", "Non conforme", "Non-compliant"]]
 
 # code, chain, purpose, type, unit, min, max, pass_min, pass_max, pass_values, choices, es, quz, fr, en
 P, Q = "production", "quality"
@@ -152,6 +163,15 @@ TOPICS = [
     ("organisation", "Organización y gobernanza", "Huñunakuy", "Organisation et gouvernance", "Organisation and governance"),
     ("gender", "Equidad de género", "Warmi qhari kikin kay", "Égalité de genre", "Gender equity"),
 ]
+
+
+def refresh_choice_names(apps):
+    """Give the list measures their names in every language, leaving thresholds as coordinators set them."""
+    Measure = apps.get_model("chains", "Measure")
+    for code, *fields in MEASURES:
+        choices = fields[9]
+        if choices:
+            Measure.objects.filter(code=code).update(choices=choices)
 
 
 def load(apps):

@@ -41,7 +41,7 @@ def _measure_field(measure):
         return forms.ChoiceField(label=label, required=False,
                                  choices=[("", "—"), ("true", _("sí")), ("false", _("no"))])
     if measure.value_type == Measure.ValueType.CHOICE:
-        return forms.ChoiceField(label=label, required=False, choices=[("", "—")] + [tuple(c) for c in measure.choices])
+        return forms.ChoiceField(label=label, required=False, choices=[("", "—")] + measure.options())
     if measure.is_numeric:
         mode = "numeric" if measure.value_type == Measure.ValueType.INTEGER else "decimal"
         return forms.CharField(label=label, required=False, widget=forms.TextInput(attrs={"inputmode": mode}))
@@ -101,7 +101,7 @@ class ThresholdForm(forms.Form):
             del self.fields["pass_min"], self.fields["pass_max"]
             self.fields["pass_values"].choices = (
                 [("true", _("sí")), ("false", _("no"))] if measure.value_type == Measure.ValueType.BOOLEAN
-                else [tuple(c) for c in measure.choices])
+                else measure.options())
 
 
 class AssessmentFilterForm(PlacePeriodForm):

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -75,7 +76,8 @@ class Measure(TranslatedName):
     unit = models.ForeignKey(Unit, verbose_name=_("unidad"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="measures")
     choices = models.JSONField(_("opciones"), default=list, blank=True,
-                               help_text=_("Para «opción de una lista»: [[código, nombre], …]."))
+                               help_text=_("Para «opción de una lista»: [[código, nombre, quechua, francés, inglés], "
+                                           "…]; los nombres en otros idiomas son opcionales."))
     min_value = models.DecimalField(_("mínimo posible"), max_digits=14, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField(_("máximo posible"), max_digits=14, decimal_places=4, null=True, blank=True)
     pass_min = models.DecimalField(_("mínimo aceptable"), max_digits=14, decimal_places=4, null=True, blank=True)
@@ -112,7 +114,9 @@ class Measure(TranslatedName):
             if (self.min_value is not None and value < self.min_value) or (
                     self.max_value is not None and value > self.max_value):
                 raise ValidationError({bound: _("El umbral debe estar dentro del rango posible.")})
-        allowed = {str(code) for code, _name in self.choices} if self.value_type == self.ValueType.CHOICE else (
+        if any(not isinstance(c, (list, tuple)) or len(c) < 2 for c in self.choices):
+            raise ValidationError({"choices": _("Cada opción es una lista [código, nombre, …].")})
+        allowed = {str(c[0]) for c in self.choices} if self.value_type == self.ValueType.CHOICE else (
             {"true", "false"} if self.value_type == self.ValueType.BOOLEAN else set())
         unknown = [v for v in self.pass_values if str(v) not in allowed]
         if unknown:
@@ -127,8 +131,14 @@ class Measure(TranslatedName):
     def has_threshold(self):
         return self.pass_min is not None or self.pass_max is not None or bool(self.pass_values)
 
+    def options(self):
+        """(code, name in the page's language) of a list measure; Spanish when no translation."""
+        language = (translation.get_language() or "es").split("-")[0]
+        position = {"quz": 2, "fr": 3, "en": 4}.get(language, 1)
+        return [(str(c[0]), c[position] if len(c) > position and c[position] else c[1]) for c in self.choices]
+
     def choice_label(self, code):
-        return dict((str(c), n) for c, n in self.choices).get(str(code), code)
+        return dict(self.options()).get(str(code), code)
 
     def threshold_text(self):
         """The pass rule in words, as shown beside every result."""

@@ -68,12 +68,12 @@ def clean_value(measure, raw, unit=None):
             return None, "false"
         raise ValidationError(_("%(measure)s: responda sí o no, no «%(value)s».") % {"measure": label, "value": text})
     if measure.value_type == Measure.ValueType.CHOICE:
-        for code, name in measure.choices:
-            if text.lower() in (str(code).lower(), str(name).lower()):
-                return None, str(code)
+        for choice in measure.choices:  # by code or by its name in any language
+            if text.lower() in {str(word).lower() for word in choice if word}:
+                return None, str(choice[0])
         raise ValidationError(_("%(measure)s: «%(value)s» no es una de las opciones (%(options)s).")
                               % {"measure": label, "value": text,
-                                 "options": ", ".join(str(c) for c, _n in measure.choices)})
+                                 "options": ", ".join(str(c[0]) for c in measure.choices)})
     if len(text) > 255:
         raise ValidationError(_("%(measure)s: el texto es demasiado largo.") % {"measure": label})
     return None, text

@@ -5,7 +5,7 @@ selector, validates with a form, calls one service."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, OuterRef, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -227,7 +227,10 @@ def assessment_list(request):
     form, assessments = _filtered_assessments(request)
     page, query = paginate(request, assessments.select_related("household__community").annotate(
         practices=Count("adopted")).order_by("-date", "-pk"))
-    stages = dict(assessments.values_list("stage").annotate(n=Count("pk")))
+    # Families by the stage of their latest assessment within the filters (not assessments, which
+    # count a family once per round).
+    latest = assessments.filter(household=OuterRef("household")).order_by("-date", "-pk").values("pk")[:1]
+    stages = dict(assessments.filter(pk=Subquery(latest)).values_list("stage").annotate(n=Count("pk")).order_by())
     fertiliser = (AdoptedPractice.objects.filter(assessment__in=assessments, practice__is_fertiliser=True,
                                                  quantity__isnull=False)
                   .values_list("practice__quantity_unit__symbol").annotate(total=Sum("quantity")).order_by())

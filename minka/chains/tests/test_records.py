@@ -143,3 +143,16 @@ def test_a_correction_keeps_the_history(technician, ocongate_family, milk):
     assert [v.measure.code for v in record.values.all()] == ["milk-litres-day"]
     assert record.values.get().number == Decimal("9")
     assert record.values.model.history.filter(record_id=record.pk).count() == 4  # 2 created, 1 changed, 1 removed
+
+
+def test_list_options_are_named_in_the_users_language(technician, ocongate_family, milk):
+    from django.utils import translation
+
+    (bacteria,) = measures("milk-bacterial-class")
+    record = services.record_measurements(actor=technician, household=ocongate_family, purpose="quality", chain=milk,
+                                          date=TODAY, values={bacteria: "2 clase (chawpi, 2manta 5 hora kama)"})
+    value = record.values.get()
+    assert value.text == "2" and value.passed is True
+    with translation.override("en"):
+        assert value.display == "Class 2 (fair, 2 to 5 h)"
+        assert bacteria.threshold_text() == "Class 1 (good, over 5 h), Class 2 (fair, 2 to 5 h)"

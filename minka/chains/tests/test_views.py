@@ -184,3 +184,16 @@ def test_the_story_costs_a_bounded_number_of_queries(client_for, technician, oco
     client = client_for(technician)
     with django_assert_max_num_queries(40):
         assert client.get(reverse("household_detail", args=[ocongate_family.pk])).status_code == 200
+
+
+def test_the_practices_page_counts_each_family_once_by_its_latest_stage(client_for, technician, ocongate_family,
+                                                                        places):
+    biol, compost, waste = Practice.objects.filter(code__in=["compost", "biol", "waste"]).order_by("code")
+    services.assess_practices(actor=technician, household=ocongate_family, date=TODAY - datetime.timedelta(days=400),
+                              adopted={})
+    services.assess_practices(actor=technician, household=ocongate_family, date=TODAY,
+                              adopted={compost: Decimal("120"), biol: Decimal("40"), waste: None})
+    response = client_for(technician).get(reverse("assessment_list"))
+    stages = dict(response.context["stages"])
+    assert sum(stages.values()) == 1 and stages["transition"] == 1
+    assert sorted(response.context["fertiliser"]) == [("L", Decimal("40")), ("kg", Decimal("120"))]
