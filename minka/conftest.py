@@ -70,6 +70,9 @@ def places(db):
 
 def make_user(username, role, *territories, staff=False):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, is_staff=staff)
+    from minka.collect.auth import remember
+
+    remember(user, PASSWORD)  # as if they had signed in once: their phone can use Digest
     for unit in territories:
         Assignment.objects.create(user=user, role=role, territory=unit)
     return user

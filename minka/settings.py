@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minka.accounts",
     "minka.chains",
     "minka.learning",
+    "minka.collect",
     "minka.demo",
 ]
 
@@ -151,6 +152,9 @@ EXTRA_LANG_INFO = {
     "quz": {"bidi": False, "code": "quz", "name": "Quechua (Cusco-Collao)", "name_local": "Runasimi"},
 }
 LANG_INFO.update(EXTRA_LANG_INFO)
+# Django's password check, which also keeps the HA1 that phones (ODK Collect) are checked against.
+AUTHENTICATION_BACKENDS = ["minka.collect.auth.RememberingBackend"]
+
 LANGUAGE_CODE = "es"
 FORMAT_MODULE_PATH = ["minka.formats"]
 LANGUAGES = [
@@ -176,6 +180,10 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("MINKA_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
+
+# The largest submission (XML and its photos) a phone may send, in bytes.
+COLLECT_MAX_SUBMISSION_BYTES = int(env("MINKA_COLLECT_MAX_SUBMISSION_BYTES", str(50 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Security: cookies and headers that are safe everywhere; HTTPS-only ones when told we run behind TLS.
 SESSION_COOKIE_HTTPONLY = True

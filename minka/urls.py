@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^familias/exportar\.(?P<fmt>csv|xlsx)$", people.household_export, name="household_export"),
     path("familias/<int:pk>/", people.household_detail, name="household_detail"),
     path("familias/<int:pk>/editar/", people.household_edit, name="household_edit"),
+    path("", include("minka.collect.urls")),
     path("", include("minka.chains.urls")),
     path("", include("minka.learning.urls")),
     path("", include("minka.territory.urls")),

@@ -3,7 +3,7 @@
 Only the demo command creates them; their shared password is public, so a real installation
 never runs it."""
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.db import transaction
 
 from minka.territory.models import Territory
@@ -33,6 +33,8 @@ def create_demo_users():
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+            # Signing in once keeps what phones (ODK Collect) are checked against, as a real login does.
+            authenticate(username=username, password=DEMO_PASSWORD)
         for territory in Territory.objects.filter(code__in=codes):
             Assignment.objects.get_or_create(user=user, role=role, territory=territory)
         names.append(username)

@@ -13,10 +13,13 @@ EXPORT_PEOPLE = "export_people"
 RECORD_FIELD = "record_field"  # production, quality, practices, visits, trainings, income surveys
 SET_STANDARDS = "set_standards"  # quality thresholds and transition rules
 EDIT_INFRASTRUCTURE = "edit_infrastructure"
+MANAGE_FORMS = "manage_forms"  # publish XLSForms, review submissions
 
 CAPABILITIES = {
-    Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE},
-    Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE},
+    Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
+                 MANAGE_FORMS},
+    Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
+                       MANAGE_FORMS},
     Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, EDIT_INFRASTRUCTURE},
     # Municipal officers keep their district's inventory of works; they read families' records.
     Role.MUNICIPAL: {VIEW_PEOPLE, EXPORT_PEOPLE, EDIT_INFRASTRUCTURE},

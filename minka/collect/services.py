@@ -1,0 +1,203 @@
+"""Every write of data collection: publishing XLSForms, their media, and receiving submissions.
+
+Receiving follows one rule above all: the raw XML and its attachments are committed before
+anything is parsed or mapped, so that no later error can lose what a phone sent."""
+
+import io
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from minka.accounts.permissions import MANAGE_FORMS, RECORD_FIELD, can, scope_paths
+from minka.people.services import PermissionDenied
+
+from .models import Attachment, Form, FormVersion, MediaFile, Submission, md5_hex, sha256_hex
+from .xml import BadXML, instance_meta, parse, to_data, xform_identity
+
+
+class FormRejected(Exception):
+    """pyxform refused the XLSForm; `messages` say why, one per problem (with its row when known)."""
+
+    def __init__(self, messages):
+        self.messages = list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+def may_fill(user, form):
+    """Users who record field data where the form applies: inside its territory or above it."""
+    path = form.territory.path
+    return any(path.startswith(p) or p.startswith(path) for p in scope_paths(user, RECORD_FIELD))
+
+
+def _convert(data, filename):
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2xform import convert
+
+    if not filename.lower().endswith(".xlsx"):
+        raise FormRejected([_("Suba el XLSForm como archivo .xlsx.")])
+    try:
+        result = convert(xlsform=io.BytesIO(data), file_type=".xlsx", pretty_print=True)
+    except PyXFormError as exc:
+        raise FormRejected([line for line in str(exc).splitlines() if line.strip()])
+    except Exception as exc:  # a damaged file: openpyxl and friends raise many kinds
+        raise FormRejected([_("No se pudo leer el XLSForm: %(error)s") % {"error": exc}])
+    return result.xform, list(result.warnings or [])
+
+
+@transaction.atomic
+def publish_xlsform(*, actor, data, filename, territory=None):
+    """Convert an XLSForm with pyxform and publish it: a new form, or a new version of the form with
+    the same form_id (the old versions stay, so their submissions remain readable). A version
+    number already used is refused, as phones tell forms apart by it."""
+    if actor is not None and (territory is not None and not can(actor, MANAGE_FORMS, territory)):
+        raise PermissionDenied(_("No puede publicar formularios en %(place)s.") % {"place": territory})
+    xml, warnings = _convert(data, filename)
+    try:
+        form_id, version, title, _media = xform_identity(xml)
+    except BadXML as exc:
+        raise FormRejected([str(exc)])
+    if not version:
+        raise FormRejected([_("Indique la versión en la hoja «settings» (columna version).")])
+    form = Form.objects.select_for_update().filter(form_id=form_id).first()
+    if form is None:
+        if territory is None:
+            raise FormRejected([_("Elija el ámbito del nuevo formulario.")])
+        form = Form(form_id=form_id, title=title or form_id, territory=territory, created_by=actor)
+        form.full_clean()
+        form.save()
+    else:
+        if actor is not None and not can(actor, MANAGE_FORMS, form.territory):
+            raise PermissionDenied(_("No puede publicar formularios en %(place)s.") % {"place": form.territory})
+        if form.versions.filter(version=version).exists():
+            raise FormRejected([_("La versión %(version)s de «%(form)s» ya existe: cambie la versión en la hoja "
+                                  "«settings» antes de subir el formulario modificado.")
+                                % {"version": version, "form": form_id}])
+        form.title = title or form.title
+        form.save(update_fields=["title"])
+    published = FormVersion.objects.create(form=form, version=version, xlsform=data, xlsform_name=filename, xml=xml,
+                                           md5=md5_hex(xml.encode()), uploaded_by=actor)
+    published.warnings = warnings
+    return published
+
+
+def expected_media(version):
+    """The files the XForm refers to, and which of them the form does not have yet."""
+    _form_id, _version, _title, media = xform_identity(version.xml)
+    present = set(version.form.media.values_list("filename", flat=True))
+    return media, [m for m in media if m not in present]
+
+
+@transaction.atomic
+def attach_media(*, actor, form, filename, data=b"", content_type="application/octet-stream", generated=""):
+    if actor is not None and not can(actor, MANAGE_FORMS, form.territory):
+        raise PermissionDenied(_("No puede cambiar este formulario."))
+    if "/" in filename or "\\" in filename or not filename.strip():
+        raise ValidationError(_("Nombre de archivo inválido."))
+    media, _created = MediaFile.objects.update_or_create(
+        form=form, filename=filename, defaults={"content": data, "content_type": content_type, "generated": generated})
+    return media
+
+
+# --- submissions --------------------------------------------------------------------------------
+
+class Refused(Exception):
+    """The client gets `status` and `message`; `submission` is what was kept of it (None: nothing)."""
+
+    def __init__(self, status, message, submission=None):
+        self.status, self.message, self.submission = status, message, submission
+        super().__init__(message)
+
+
+def _store(*, user, xml, files, form=None, version=None, instance_id="", deprecated_id="",
+           status=Submission.Status.RECEIVED, error=""):
+    submission = Submission.objects.create(
+        form=form, version=version, instance_id=instance_id, deprecated_id=deprecated_id, xml=xml,
+        sha256=sha256_hex(xml), submitted_by=user, status=status, error=error)
+    _add_attachments(submission, files)
+    return submission
+
+
+def _add_attachments(submission, files):
+    present = set(submission.attachments.values_list("filename", flat=True))
+    added = []
+    for upload in files:
+        if upload.name in present:
+            continue
+        content = upload.read()
+        added.append(Attachment(submission=submission, filename=upload.name, content=content, size=len(content),
+                                content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+                                sha256=sha256_hex(content)))
+        present.add(upload.name)
+    Attachment.objects.bulk_create(added)
+    return len(added)
+
+
+def receive_submission(*, user, xml, files=()):
+    """Keep what a phone sent, then read it. Answers: the stored submission and whether it is new;
+    or Refused(status, message) — 400 unreadable, 404 unknown form, 403 not allowed, 409 the same
+    instanceID with other content. Unreadable and conflicting ones are kept for review."""
+    try:
+        root = parse(xml)
+    except BadXML as exc:
+        with transaction.atomic():
+            kept = _store(user=user, xml=xml, files=files, status=Submission.Status.FAILED, error=str(exc))
+        raise Refused(400, str(exc), kept)
+    form_id, version_label, instance_id, deprecated_id = instance_meta(root)
+    form = Form.objects.select_related("territory").filter(form_id=form_id).first()
+    if form is None:
+        message = _("Formulario desconocido: %(form)s") % {"form": form_id or "—"}
+        with transaction.atomic():
+            kept = _store(user=user, xml=xml, files=files, instance_id="", status=Submission.Status.FAILED,
+                          error=message)
+        raise Refused(404, message, kept)
+    if not may_fill(user, form):
+        raise Refused(403, _("No puede enviar datos de este formulario."))
+    if not instance_id:
+        message = _("El envío no tiene meta/instanceID.")
+        with transaction.atomic():
+            kept = _store(user=user, xml=xml, files=files, form=form, status=Submission.Status.FAILED, error=message)
+        raise Refused(400, message, kept)
+    version = form.versions.filter(version=version_label).first()
+    digest = sha256_hex(xml)
+    for _attempt in range(2):
+        existing = Submission.objects.filter(instance_id=instance_id).exclude(
+            status=Submission.Status.CONFLICT).first()
+        if existing is not None:
+            if existing.sha256 == digest:  # a resend: perhaps with the media missing the first time
+                with transaction.atomic():
+                    _add_attachments(existing, files)
+                return existing, False
+            message = _("Ya existe un envío con el ID %(id)s y otro contenido: se guardó para revisión.") % {
+                "id": instance_id}
+            with transaction.atomic():
+                kept = _store(user=user, xml=xml, files=files, form=form, version=version, instance_id=instance_id,
+                              deprecated_id=deprecated_id, status=Submission.Status.CONFLICT, error=message)
+            raise Refused(409, message, kept)
+        try:
+            with transaction.atomic():
+                submission = _store(user=user, xml=xml, files=files, form=form, version=version,
+                                    instance_id=instance_id, deprecated_id=deprecated_id)
+        except IntegrityError:  # the same instance arrived at the same moment: treat it as above
+            continue
+        process_submission(submission=submission, root=root)
+        return submission, True
+    raise Refused(409, _("Envío simultáneo del mismo ID; vuelva a intentar."))
+
+
+def process_submission(*, submission, root=None):
+    """Read a stored submission: its answers, the version it replaces. Errors are kept on it."""
+    try:
+        root = root if root is not None else parse(bytes(submission.xml))
+        submission.data = to_data(root)
+        if submission.deprecated_id:
+            submission.supersedes = Submission.objects.filter(instance_id=submission.deprecated_id).exclude(
+                pk=submission.pk).first()
+        if submission.version_id is None:
+            raise ValueError(_("La versión %(version)s del formulario no existe en Minka.")
+                             % {"version": root.get("version", "—")})
+        submission.status, submission.error = Submission.Status.PROCESSED, ""
+    except (BadXML, ValueError) as exc:
+        submission.status, submission.error = Submission.Status.FAILED, str(exc)
+    submission.save(update_fields=["data", "supersedes", "status", "error"])
+    return submission
