@@ -9,6 +9,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from minka.territory.models import Territory
 
@@ -131,6 +132,14 @@ class Submission(models.Model):
     data = models.JSONField(_("respuestas"), default=dict, blank=True)
     community = models.ForeignKey(Territory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                   verbose_name=_("comunidad"))
+    review_comment = models.TextField(_("comentario de revisión"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("revisado por"))
+    reviewed_at = models.DateTimeField(_("revisado el"), null=True, blank=True)
+    record_ref = models.CharField(_("registros creados"), max_length=255, blank=True,
+                                  help_text=_("Los registros de Minka creados a partir de este envío."))
+    # The raw XML is never changed: edits and reviews are kept by the history, without the XML.
+    history = HistoricalRecords(excluded_fields=["xml"])
 
     class Meta:
         verbose_name = _("envío")

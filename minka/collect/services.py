@@ -201,3 +201,48 @@ def process_submission(*, submission, root=None):
         submission.status, submission.error = Submission.Status.FAILED, str(exc)
     submission.save(update_fields=["data", "supersedes", "status", "error"])
     return submission
+
+
+def _check_manager(actor, form):
+    """Coordinators whose scope holds the form's territory manage the form and its submissions."""
+    if actor is not None and not can(actor, MANAGE_FORMS, form.territory):
+        raise PermissionDenied(_("Solo la coordinación revisa los envíos de este formulario."))
+
+
+@transaction.atomic
+def review_submission(*, actor, submission, decision, comment=""):
+    """Approve or reject a submission, with a comment the submitter will read."""
+    from django.utils import timezone
+
+    submission = Submission.objects.select_for_update().select_related("form__territory").get(pk=submission.pk)
+    _check_manager(actor, submission.form)
+    if decision not in (Submission.Review.APPROVED, Submission.Review.REJECTED):
+        raise ValidationError(_("Decisión desconocida."))
+    if decision == Submission.Review.REJECTED and not comment.strip():
+        raise ValidationError(_("Diga por qué se rechaza: el técnico lo verá."))
+    submission.review, submission.review_comment = decision, comment
+    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
+    submission._history_user = actor
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def reprocess(*, actor, submission):
+    """Read a kept submission again, after its form version or its mapping was fixed."""
+    submission = Submission.objects.select_for_update().select_related("form__territory").get(pk=submission.pk)
+    if submission.form is not None:
+        _check_manager(actor, submission.form)
+    if submission.form is None or submission.version is None:
+        try:
+            form_id, version_label, instance_id, deprecated_id = instance_meta(parse(bytes(submission.xml)))
+        except BadXML as exc:
+            raise ValidationError(str(exc))
+        submission.form = submission.form or Form.objects.filter(form_id=form_id).first()
+        if submission.form is not None:
+            submission.version = submission.form.versions.filter(version=version_label).first()
+            submission.instance_id = submission.instance_id or instance_id
+            submission.deprecated_id = deprecated_id
+            submission.save(update_fields=["form", "version", "instance_id", "deprecated_id"])
+    submission._history_user = actor
+    return process_submission(submission=submission)

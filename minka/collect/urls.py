@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import openrosa
+from . import openrosa, views
 
 # OpenRosa answers at the site root: the server URL typed into ODK Collect is the site itself.
 urlpatterns = [
@@ -9,4 +9,12 @@ urlpatterns = [
     path("formXml/<str:form_id>", openrosa.form_xml, name="openrosa_form"),
     path("xformsManifest/<str:form_id>", openrosa.manifest, name="openrosa_manifest"),
     path("xformsMedia/<str:form_id>/<str:filename>", openrosa.media_file, name="openrosa_media"),
+    path("recoleccion/", views.form_index, name="collect_forms"),
+    path("recoleccion/publicar/", views.form_upload, name="collect_upload"),
+    path("recoleccion/pendientes/", views.submission_list, name="collect_queue"),
+    path("recoleccion/envio/<int:pk>/", views.submission_detail, name="collect_submission"),
+    path("recoleccion/envio/<int:pk>/reprocesar/", views.submission_reprocess, name="collect_reprocess"),
+    path("recoleccion/envio/<int:pk>/adjunto/<str:filename>", views.attachment, name="collect_attachment"),
+    path("recoleccion/<str:form_id>/", views.form_detail, name="collect_form"),
+    path("recoleccion/<str:form_id>/envios/", views.submission_list, name="collect_submissions"),
 ]

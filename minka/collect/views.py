@@ -1,0 +1,205 @@
+"""Pages of data collection: the forms and how to reach them from ODK Collect, publishing an
+XLSForm and its media, the submissions of a form, one submission with its photos and map, the
+review, and the queue of submissions kept with an error."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minka.accounts.permissions import MANAGE_FORMS, has_capability
+from minka.core.pages import list_or_results, paginate
+
+from . import selectors, services
+from .forms import MediaUpload, ReviewForm, SubmissionFilterForm, XLSFormUpload
+from .models import Submission
+
+
+@login_required
+def form_index(request):
+    forms = selectors.visible_forms(request.user).annotate(n=Count("submissions")).order_by("title")
+    queue = selectors.submissions_for(request.user).filter(
+        status__in=[Submission.Status.FAILED, Submission.Status.CONFLICT]).count()
+    return render(request, "collect/form_index.html", {
+        "forms": forms, "server_url": request.build_absolute_uri("/"), "queue": queue,
+        "can_publish": has_capability(request.user, MANAGE_FORMS)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_upload(request):
+    if not has_capability(request.user, MANAGE_FORMS):
+        raise Http404
+    upload = XLSFormUpload(request.POST or None, request.FILES or None, user=request.user)
+    problems = []
+    if request.method == "POST" and upload.is_valid():
+        file = upload.cleaned_data["file"]
+        try:
+            version = services.publish_xlsform(actor=request.user, data=file.read(), filename=file.name,
+                                               territory=upload.cleaned_data["territory"])
+        except services.FormRejected as rejected:
+            problems = rejected.messages
+        except services.PermissionDenied as exc:
+            upload.add_error(None, str(exc))
+        else:
+            for warning in version.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("Publicado: %(form)s, versión %(version)s.") % {
+                "form": version.form.title, "version": version.version})
+            return redirect("collect_form", form_id=version.form.form_id)
+    return render(request, "collect/form_upload.html", {"upload": upload, "problems": problems})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_detail(request, form_id):
+    form = selectors.get_form_for_user(request.user, form_id)
+    manager = selectors.can_manage(request.user, form)
+    media_form = MediaUpload(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not manager:
+            raise Http404
+        if media_form.is_valid():
+            data = media_form.cleaned_data
+            upload = data.get("file")
+            if upload:
+                fields = {"filename": upload.name, "data": upload.read(),
+                          "content_type": upload.content_type or "application/octet-stream"}
+            else:
+                fields = {"filename": data["filename"], "generated": data["generated"]}
+            try:
+                services.attach_media(actor=request.user, form=form, **fields)
+            except (ValidationError, services.PermissionDenied) as exc:
+                media_form.add_error(None, exc)
+            else:
+                messages.success(request, _("Archivo del formulario guardado."))
+                return redirect("collect_form", form_id=form_id)
+    version = form.current
+    media, missing = services.expected_media(version) if version else ([], [])
+    counts = dict(form.submissions.values_list("status").annotate(n=Count("pk")))
+    return render(request, "collect/form_detail.html", {
+        "form": form, "version": version, "versions": form.versions.select_related("uploaded_by"),
+        "media": form.media.all(), "expected": media, "missing": missing, "media_form": media_form,
+        "manager": manager, "counts": [(s, counts.get(s.value, 0)) for s in Submission.Status]})
+
+
+def _filtered_submissions(request, form=None):
+    filters = SubmissionFilterForm(request.GET or None)
+    submissions = selectors.submissions_for(request.user)
+    if form is not None:
+        submissions = submissions.filter(form=form)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    for field in ("status", "review"):
+        if data.get(field):
+            submissions = submissions.filter(**{field: data[field]})
+    if data.get("submitter"):
+        submissions = submissions.filter(submitted_by__username__iexact=data["submitter"])
+    if data.get("community"):
+        submissions = submissions.filter(community__path__contains=f"/{data['community']}/")
+    if data.get("date_from"):
+        submissions = submissions.filter(received_at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        submissions = submissions.filter(received_at__date__lte=data["date_to"])
+    return filters, submissions
+
+
+@login_required
+def submission_list(request, form_id=None):
+    form = selectors.get_form_for_user(request.user, form_id) if form_id else None
+    filters, submissions = _filtered_submissions(request, form)
+    if form is None:  # the queue: what was kept with a problem
+        submissions = submissions.filter(status__in=[Submission.Status.FAILED, Submission.Status.CONFLICT])
+    page, query = paginate(request, submissions.select_related("form", "submitted_by", "community").defer("xml"))
+    return list_or_results(request, "collect/submission_list.html", "collect/_submission_results.html", {
+        "form": filters, "collect_form": form, "page": page, "query": query})
+
+
+def _answers(data, prefix=""):
+    """Flat (path, value) pairs of the answers, repeats numbered, meta left out."""
+    rows = []
+    for key, value in (data or {}).items():
+        if key == "meta" and not prefix:
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows += _answers(value, path + "/")
+        elif isinstance(value, list):
+            for index, item in enumerate(value, start=1):
+                rows += _answers(item, f"{path}[{index}]/") if isinstance(item, dict) else [(f"{path}[{index}]", item)]
+        else:
+            rows.append((path, value))
+    return rows
+
+
+def _geopoint(rows):
+    """The first answer that reads as an ODK geopoint: "lat lon altitude accuracy"."""
+    for path, value in rows:
+        parts = str(value).split()
+        if len(parts) == 4:
+            try:
+                lat, lon = float(parts[0]), float(parts[1])
+            except ValueError:
+                continue
+            if -90 <= lat <= 90 and -180 <= lon <= 180:
+                return {"path": path, "lat": lat, "lon": lon}
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_detail(request, pk):
+    submission = selectors.get_submission_for_user(request.user, pk)
+    manager = submission.form is not None and selectors.can_manage(request.user, submission.form)
+    review = ReviewForm(request.POST or None)
+    if request.method == "POST":
+        if not manager:
+            raise Http404
+        if review.is_valid():
+            try:
+                services.review_submission(actor=request.user, submission=submission,
+                                           decision=review.cleaned_data["decision"],
+                                           comment=review.cleaned_data["comment"])
+            except (ValidationError, services.PermissionDenied) as exc:
+                review.add_error(None, exc)
+            else:
+                messages.success(request, _("Revisión guardada."))
+                return redirect("collect_submission", pk=pk)
+    rows = _answers(submission.data)
+    attachments = list(submission.attachments.defer("content"))
+    return render(request, "collect/submission_detail.html", {
+        "submission": submission, "answers": rows, "geopoint": _geopoint(rows), "manager": manager, "review": review,
+        "photos": [a for a in attachments if a.content_type.startswith("image/")],
+        "files": [a for a in attachments if not a.content_type.startswith("image/")],
+        "history": submission.history.select_related("history_user")[:10]})
+
+
+@login_required
+def attachment(request, pk, filename):
+    submission = selectors.get_submission_for_user(request.user, pk)
+    item = submission.attachments.filter(filename=filename).first()
+    if item is None:
+        raise Http404
+    response = HttpResponse(bytes(item.content), content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def submission_reprocess(request, pk):
+    submission = selectors.get_submission_for_user(request.user, pk)
+    try:
+        result = services.reprocess(actor=request.user, submission=submission)
+    except (ValidationError, services.PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        if result.status == Submission.Status.PROCESSED:
+            messages.success(request, _("Envío procesado."))
+        else:
+            messages.error(request, _("Sigue con error: %(error)s") % {"error": result.error})
+    return redirect("collect_submission", pk=pk)
