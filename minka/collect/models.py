@@ -30,14 +30,20 @@ class Form(models.Model):
     title = models.CharField(_("título"), max_length=200)
     territory = models.ForeignKey(Territory, verbose_name=_("ámbito"), on_delete=models.PROTECT,
                                   related_name="forms",
-                                  help_text=_("Lo llenan los técnicos con ámbito dentro o por encima de esta unidad."))
+                                  help_text=_("Lo llenan los técnicos con ámbito dentro o por encima de esta "
+                                              "unidad."))
     active = models.BooleanField(_("activo"), default=True, help_text=_("Inactivo: no se ofrece a los teléfonos."))
     requires_approval = models.BooleanField(
         _("requiere aprobación"), default=False,
         help_text=_("Los registros cuentan solo después de que un revisor apruebe el envío."))
+    target = models.CharField(_("destino"), max_length=32, blank=True,
+                              help_text=_("El tipo de registro de Minka que crea cada envío."))
+    mapping = models.JSONField(_("correspondencia"), default=dict, blank=True,
+                               help_text=_("Campo del registro → campo del formulario, «=valor» o grupo repetido."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("creado por"))
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("formulario")

@@ -185,8 +185,89 @@ def receive_submission(*, user, xml, files=()):
     raise Refused(409, _("Envío simultáneo del mismo ID; vuelva a intentar."))
 
 
+@transaction.atomic
+def set_mapping(*, actor, form, target, mapping, requires_approval=None):
+    """Bind a form to a target with a mapping. Paths must exist in the form's current version, and
+    the target's required fields must be mapped; constants ("=value") are taken as they are."""
+    from .targets import TARGETS
+    from .xml import xform_fields
+
+    _check_manager(actor, form)
+    form = Form.objects.select_for_update().get(pk=form.pk)
+    errors, clean = [], {}
+    if target:
+        if target not in TARGETS:
+            raise ValidationError(_("Destino desconocido: %(target)s") % {"target": target})
+        leaves, repeats = xform_fields(form.current.xml) if form.current else ([], {})
+        for item in TARGETS[target].fields(form):
+            source = mapping.get(item.name)
+            if item.repeat:
+                if isinstance(source, dict) and source.get("repeat"):
+                    if source["repeat"] not in repeats:
+                        errors.append(_("%(field)s: el formulario no tiene el grupo repetido «%(path)s».")
+                                      % {"field": item.label, "path": source["repeat"]})
+                        continue
+                    children = {k: v for k, v in source.get("fields", {}).items() if v}
+                    for child in item.repeat:
+                        path = children.get(child.name, "")
+                        if child.required and not path:
+                            errors.append(_("%(field)s: falta %(child)s.")
+                                          % {"field": item.label, "child": child.label})
+                        elif path and not path.startswith("=") and path not in repeats[source["repeat"]]:
+                            errors.append(_("%(field)s: «%(path)s» no está en el grupo repetido.")
+                                          % {"field": item.label, "path": path})
+                    clean[item.name] = {"repeat": source["repeat"], "fields": children}
+                elif item.required:
+                    errors.append(_("Falta elegir el grupo repetido de %(field)s.") % {"field": item.label})
+                continue
+            if source in (None, ""):
+                if item.required:
+                    errors.append(_("Falta el campo obligatorio %(field)s.") % {"field": item.label})
+                continue
+            if not str(source).startswith("=") and source not in leaves:
+                errors.append(_("%(field)s: el formulario no tiene el campo «%(path)s».")
+                              % {"field": item.label, "path": source})
+                continue
+            clean[item.name] = source
+    if errors:
+        raise ValidationError(errors)
+    form.target, form.mapping = target, clean
+    if requires_approval is not None:
+        form.requires_approval = requires_approval
+    form._history_user = actor
+    form.save()
+    return form
+
+
+def apply_target(submission):
+    """Create the records a processed submission stands for, acting as its sender. Runs once: a
+    submission that already made its records is left alone. Errors stay on the submission."""
+    from minka.territory.infrastructure import PermissionDenied as InfrastructureDenied
+
+    from .targets import TARGETS, values_for
+
+    form = submission.form
+    if form is None or not form.target or submission.record_ref:
+        return submission
+    if form.requires_approval and submission.review != Submission.Review.APPROVED:
+        return submission
+    target = TARGETS[form.target]
+    try:
+        with transaction.atomic():
+            values = values_for(target, form, submission.data)
+            submission.record_ref = target.apply(submission=submission, values=values, actor=submission.submitted_by)
+    except (ValidationError, PermissionDenied, InfrastructureDenied, IntegrityError, ValueError,
+            ArithmeticError) as exc:
+        messages = getattr(exc, "messages", None) or [str(exc)]
+        submission.status = Submission.Status.FAILED
+        submission.error = _("No se pudo crear el registro: %(error)s") % {"error": "; ".join(map(str, messages))}
+    submission.save(update_fields=["record_ref", "status", "error"])
+    return submission
+
+
 def process_submission(*, submission, root=None):
-    """Read a stored submission: its answers, the version it replaces. Errors are kept on it."""
+    """Read a stored submission: its answers, the version it replaces, then the records it makes.
+    Errors are kept on it."""
     try:
         root = root if root is not None else parse(bytes(submission.xml))
         submission.data = to_data(root)
@@ -200,6 +281,8 @@ def process_submission(*, submission, root=None):
     except (BadXML, ValueError) as exc:
         submission.status, submission.error = Submission.Status.FAILED, str(exc)
     submission.save(update_fields=["data", "supersedes", "status", "error"])
+    if submission.status == Submission.Status.PROCESSED:
+        apply_target(submission)
     return submission
 
 
@@ -224,6 +307,8 @@ def review_submission(*, actor, submission, decision, comment=""):
     submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
     submission._history_user = actor
     submission.save()
+    if decision == Submission.Review.APPROVED and submission.status == Submission.Status.PROCESSED:
+        apply_target(submission)  # forms that count only after approval make their records now
     return submission
 
 

@@ -78,3 +78,39 @@ def xform_identity(xml_text):
     if primary is None:
         raise BadXML(_("El XForm no tiene instancia principal."))
     return primary.get("id", ""), primary.get("version", ""), title, sorted(media)
+
+
+JR_TEMPLATE = "{http://openrosa.org/javarosa}template"
+
+
+def xform_fields(xml_text):
+    """The answer paths of an XForm's main instance: leaves as "group/field", and each repeat group
+    as (path, [child paths]). `meta` is left out."""
+    root = parse(xml_text.encode() if isinstance(xml_text, str) else xml_text)
+    primary = None
+    for element in root.iter():
+        if local(element.tag) == "instance" and element.get("id") is None:
+            primary = next(iter(element), None)
+            break
+    leaves, repeats = [], {}
+
+    def walk(element, prefix, into):
+        seen = set()
+        for child in element:
+            name = local(child.tag)
+            if name == "meta" and not prefix or name in seen:
+                continue
+            seen.add(name)
+            path = f"{prefix}{name}"
+            if child.get(JR_TEMPLATE) is not None:
+                children = []
+                walk(child, "", children)
+                repeats[path] = children
+            elif len(child):
+                walk(child, path + "/", into)
+            else:
+                into.append(path)
+
+    if primary is not None:
+        walk(primary, "", leaves)
+    return leaves, repeats

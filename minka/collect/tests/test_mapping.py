@@ -1,0 +1,120 @@
+"""Submissions become Minka records through the form's mapping, with the domain's own rules."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from minka.chains.models import IncomeSurvey, PracticeAssessment, Record, Visit
+from minka.collect import services
+from minka.collect.models import Form, Submission
+from minka.collect.standard_forms import publish_standard_forms, standard_forms
+from minka.collect.tests.test_openrosa import basic, post
+from minka.people.models import Household
+
+TODAY = datetime.date.today().isoformat()
+
+
+def xml(form_id, body, instance_id="uuid:00000000-0000-4000-8000-0000000000a1", deprecated=""):
+    meta = f"<instanceID>{instance_id}</instanceID>" + (f"<deprecatedID>{deprecated}</deprecatedID>" if deprecated
+                                                        else "")
+    return (f'<data id="{form_id}" version="2026010101">{body}<meta>{meta}</meta></data>').encode()
+
+
+@pytest.fixture
+def standard(coordinator, places):
+    return {f.form_id: f for f in publish_standard_forms(actor=coordinator, territory=places["ocongate"])}
+
+
+def test_the_shipped_forms_convert_and_carry_spanish_and_quechua(standard):
+    assert set(standard) == set(standard_forms())
+    for form in standard.values():
+        assert "Runasimi (quz)" in form.current.xml and "Español (es)" in form.current.xml
+        assert form.target
+    assert {m.filename for m in standard["minka_leche"].media.all()} == {"households.csv"}
+
+
+def test_a_milk_submission_becomes_a_production_record_once(client, technician, ocongate_family, standard):
+    body = (f"<household>{ocongate_family.code}</household><date>{TODAY}</date><litres_day>11.5</litres_day>"
+            "<litres_month>345</litres_month><cows>3</cows><notes/>")
+    assert post(client, basic(technician), xml("minka_leche", body)).status_code == 201
+    assert post(client, basic(technician), xml("minka_leche", body)).status_code == 201  # a resend
+    record = Record.objects.get()
+    assert record.source == "collect" and record.recorded_by == technician
+    assert {v.measure.code: v.number for v in record.values.all()}["milk-litres-day"] == Decimal("11.5")
+    submission = Submission.objects.get()
+    assert submission.record_ref == f"chains.record:{record.pk}"
+    # An edit on the phone (deprecatedID) corrects the same record instead of adding one.
+    edited = xml("minka_leche", body.replace("11.5", "12"), instance_id="uuid:00000000-0000-4000-8000-0000000000a2",
+                 deprecated="uuid:00000000-0000-4000-8000-0000000000a1")
+    assert post(client, basic(technician), edited).status_code == 201
+    assert Record.objects.count() == 1
+    assert {v.measure.code: v.number for v in Record.objects.get().values.all()}["milk-litres-day"] == Decimal("12")
+
+
+def test_quality_visit_practices_income_and_a_new_family(client, technician, ocongate_family, standard):
+    code = ocongate_family.code
+    sends = [
+        ("minka_calidad_leche", f"<household>{code}</household><date>{TODAY}</date><fat>2.9</fat><solids/>"
+                                "<density/><acidity/><antibiotics>false</antibiotics><tram>1</tram><photo/><notes/>"),
+        ("minka_visita", f"<household>{code}</household><date>{TODAY}</date><chain>milk</chain>"
+                         "<topics>animal-health feeding</topics><findings/><recommendations>Desparasitar"
+                         "</recommendations><follow_up/><location>-13.6 -71.2 3900 5</location>"),
+        ("minka_practicas", f"<household>{code}</household><date>{TODAY}</date><practices>compost biol waste"
+                            "</practices><compost>250</compost><biol/><humus/><notes/>"),
+        ("minka_ingresos", f"<household>{code}</household><season>2024-25</season><round>baseline</round>"
+                           "<date>2025-08-10</date><lines><source>milk</source><income>4200.50</income><costs>900"
+                           "</costs></lines><lines><source>off-farm</source><income>800</income><costs/></lines>"),
+        ("minka_familia", "<community>081210-C02</community><name>Familia Ccama Sallo</name><chains>guinea-pig"
+                          "</chains><phone/><members><given_names>Rosa</given_names><surnames>Ccama Sallo</surnames>"
+                          "<sex>F</sex><birth_year>1990</birth_year><role>head</role><dni/><language>quz</language>"
+                          "</members><members><given_names>Elvis</given_names><surnames>Turpo Ccama</surnames>"
+                          "<sex>M</sex><birth_year>2012</birth_year><role>child</role><dni/><language>quz-es"
+                          "</language></members>"),
+    ]
+    for n, (form_id, body) in enumerate(sends):
+        response = post(client, basic(technician), xml(form_id, body, f"uuid:00000000-0000-4000-8000-00000000010{n}"))
+        assert response.status_code == 201, form_id
+    assert not Submission.objects.filter(status="failed").exists(), Submission.objects.values_list("error")
+    quality = Record.objects.get(purpose="quality")
+    assert quality.passed is False  # fat below 3.2 %
+    visit = Visit.objects.get()
+    assert {t.code for t in visit.topics.all()} == {"animal-health", "feeding"} and visit.technician == technician
+    assert PracticeAssessment.objects.get().stage == "transition"
+    assert IncomeSurvey.objects.get().lines.get(source__code="milk").income == Decimal("4200.50")
+    family = Household.objects.get(name="Familia Ccama Sallo")
+    assert [m.given_names for m in family.members.order_by("pk")] == ["Rosa", "Elvis"]
+    assert family.head.given_names == "Rosa"
+
+
+def test_a_submission_the_records_refuse_is_kept_with_the_reason(client, technician, ccatca_family, standard):
+    body = (f"<household>{ccatca_family.code}</household><date>{TODAY}</date><litres_day>5</litres_day>"
+            "<litres_month/><cows>1</cows><notes/>")
+    assert post(client, basic(technician), xml("minka_leche", body)).status_code == 201  # kept, not lost
+    submission = Submission.objects.get()
+    assert submission.status == "failed" and "fuera de su ámbito" in submission.error
+    assert not Record.objects.exists()
+
+
+def test_records_wait_for_approval_when_the_form_says_so(client, technician, coordinator, ocongate_family, standard):
+    form = standard["minka_leche"]
+    services.set_mapping(actor=coordinator, form=form, target=form.target, mapping=form.mapping,
+                         requires_approval=True)
+    body = (f"<household>{ocongate_family.code}</household><date>{TODAY}</date><litres_day>9</litres_day>"
+            "<litres_month/><cows>2</cows><notes/>")
+    post(client, basic(technician), xml("minka_leche", body))
+    assert not Record.objects.exists()
+    services.review_submission(actor=coordinator, submission=Submission.objects.get(), decision="approved")
+    assert Record.objects.count() == 1
+
+
+def test_a_mapping_to_fields_the_form_does_not_have_is_refused(coordinator, standard):
+    form = standard["minka_leche"]
+    with pytest.raises(ValidationError) as refused:
+        services.set_mapping(actor=coordinator, form=form, target="production",
+                             mapping={"household": "household", "date": "fecha", "chain": "=milk"})
+    assert "fecha" in str(refused.value)
+    with pytest.raises(ValidationError, match="Falta el campo obligatorio"):
+        services.set_mapping(actor=coordinator, form=form, target="visit", mapping={"date": "date"})
+    assert Form.objects.get(pk=form.pk).mapping["date"] == "date"
