@@ -65,3 +65,64 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "rejected" and not data.get("comment"):
             self.add_error("comment", _("Diga por qué se rechaza: el técnico lo verá."))
         return data
+
+
+CONSTANT = "="
+
+
+class MappingForm(forms.Form):
+    """One row per field of the target: which answer of the form fills it, or a fixed value.
+    Repeat groups: which group, and which of its answers fills each child field."""
+
+    requires_approval = forms.BooleanField(label=_("Los registros cuentan solo después de aprobar el envío"),
+                                           required=False)
+
+    def __init__(self, *args, target_fields, leaves, repeats, mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        leaf_choices = [("", "—")] + [(path, path) for path in leaves] + [(CONSTANT, _("(valor fijo)"))]
+        for item in target_fields:
+            source = mapping.get(item.name)
+            if item.repeat:
+                name = f"{item.name}__repeat"
+                self.fields[name] = forms.ChoiceField(label=item.label, required=False,
+                                                      choices=[("", "—")] + [(p, p) for p in repeats])
+                self.initial[name] = source.get("repeat", "") if isinstance(source, dict) else ""
+                children = sorted({c for paths in repeats.values() for c in paths})
+                child_names = []
+                for child in item.repeat:
+                    child_name = f"{item.name}__child__{child.name}"
+                    self.fields[child_name] = forms.ChoiceField(
+                        label=f"{item.label} › {child.label}", required=False,
+                        choices=[("", "—")] + [(c, c) for c in children])
+                    self.initial[child_name] = (source or {}).get("fields", {}).get(child.name, "") \
+                        if isinstance(source, dict) else ""
+                    child_names.append(child_name)
+                self.rows.append({"item": item, "field": self[name], "children": [self[c] for c in child_names]})
+                continue
+            name, constant = f"{item.name}__source", f"{item.name}__constant"
+            self.fields[name] = forms.ChoiceField(label=item.label + (" *" if item.required else ""), required=False,
+                                                  choices=leaf_choices)
+            self.fields[constant] = forms.CharField(label=_("valor fijo"), required=False, max_length=100)
+            if isinstance(source, str) and source.startswith(CONSTANT):
+                self.initial[name], self.initial[constant] = CONSTANT, source[1:]
+            else:
+                self.initial[name] = source or ""
+            self.rows.append({"item": item, "field": self[name], "constant": self[constant]})
+        self.target_fields = target_fields
+
+    def mapping(self):
+        data, result = self.cleaned_data, {}
+        for item in self.target_fields:
+            if item.repeat:
+                repeat = data.get(f"{item.name}__repeat")
+                if repeat:
+                    result[item.name] = {"repeat": repeat, "fields": {
+                        child.name: data.get(f"{item.name}__child__{child.name}", "") for child in item.repeat}}
+                continue
+            source = data.get(f"{item.name}__source")
+            if source == CONSTANT:
+                result[item.name] = CONSTANT + data.get(f"{item.name}__constant", "")
+            elif source:
+                result[item.name] = source
+        return result

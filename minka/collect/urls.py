@@ -17,4 +17,5 @@ urlpatterns = [
     path("recoleccion/envio/<int:pk>/adjunto/<str:filename>", views.attachment, name="collect_attachment"),
     path("recoleccion/<str:form_id>/", views.form_detail, name="collect_form"),
     path("recoleccion/<str:form_id>/envios/", views.submission_list, name="collect_submissions"),
+    path("recoleccion/<str:form_id>/correspondencia/", views.form_mapping, name="collect_mapping"),
 ]

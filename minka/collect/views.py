@@ -15,8 +15,42 @@ from minka.accounts.permissions import MANAGE_FORMS, has_capability
 from minka.core.pages import list_or_results, paginate
 
 from . import selectors, services
-from .forms import MediaUpload, ReviewForm, SubmissionFilterForm, XLSFormUpload
+from .forms import MappingForm, MediaUpload, ReviewForm, SubmissionFilterForm, XLSFormUpload
 from .models import Submission
+from .targets import TARGETS, target_choices
+from .xml import xform_fields
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_mapping(request, form_id):
+    """Which Minka records the form's submissions become: the target, then field by field."""
+    form = selectors.get_form_for_user(request.user, form_id)
+    if not selectors.can_manage(request.user, form) or form.current is None:
+        raise Http404
+    target_code = request.GET.get("target", form.target)
+    target = TARGETS.get(target_code)
+    mapping_form = None
+    if target is not None:
+        leaves, repeats = xform_fields(form.current.xml)
+        mapping = form.mapping if target_code == form.target else {}
+        mapping_form = MappingForm(request.POST or None, target_fields=target.fields(form), leaves=leaves,
+                                   repeats=repeats, mapping=mapping,
+                                   initial={"requires_approval": form.requires_approval})
+        if request.method == "POST" and mapping_form.is_valid():
+            try:
+                services.set_mapping(actor=request.user, form=form, target=target_code,
+                                     mapping=mapping_form.mapping(),
+                                     requires_approval=mapping_form.cleaned_data["requires_approval"])
+            except (ValidationError, services.PermissionDenied) as exc:
+                mapping_form.add_error(None, exc)
+            else:
+                messages.success(request, _("Correspondencia guardada: los nuevos envíos crearán %(target)s.")
+                                 % {"target": target.label})
+                return redirect("collect_form", form_id=form_id)
+    return render(request, "collect/form_mapping.html", {
+        "form": form, "targets": target_choices(), "target": target, "target_code": target_code or "",
+        "mapping_form": mapping_form})
 
 
 @login_required
@@ -84,7 +118,8 @@ def form_detail(request, form_id):
     return render(request, "collect/form_detail.html", {
         "form": form, "version": version, "versions": form.versions.select_related("uploaded_by"),
         "media": form.media.all(), "expected": media, "missing": missing, "media_form": media_form,
-        "manager": manager, "counts": [(s, counts.get(s.value, 0)) for s in Submission.Status]})
+        "manager": manager, "counts": [(s, counts.get(s.value, 0)) for s in Submission.Status],
+        "target": TARGETS.get(form.target)})
 
 
 def _filtered_submissions(request, form=None):

@@ -80,3 +80,21 @@ def test_lists_are_filtered_and_bounded(client_for, coordinator, sent, django_as
     assert "tecnica" in page.content.decode()
     empty = client.get(reverse("collect_submissions", args=["leche_diaria"]), {"status": "failed"}).content.decode()
     assert "Ningún envío" in empty
+
+
+def test_a_coordinator_binds_a_form_to_milk_production_in_the_page(client_for, coordinator, technician, form):
+    assert client_for(technician).get(reverse("collect_mapping", args=["leche_diaria"])).status_code == 404
+    client = client_for(coordinator)
+    page = client.get(reverse("collect_mapping", args=["leche_diaria"]), {"target": "production"}).content.decode()
+    assert "Litros por día" not in page and "litres" in page  # the form's own answer names are offered
+    url = reverse("collect_mapping", args=["leche_diaria"]) + "?target=production"
+    refused = client.post(url, {"household__source": "household", "date__source": "date"})
+    assert "Falta el campo obligatorio" in refused.content.decode()
+    done = client.post(url, {"household__source": "household", "date__source": "date", "chain__source": "=",
+                             "chain__constant": "milk", "measure:milk-litres-day__source": "litres",
+                             "measure:milk-cows__source": "cows", "requires_approval": "on"})
+    assert done.status_code == 302
+    form.refresh_from_db()
+    assert form.target == "production" and form.requires_approval
+    assert form.mapping == {"household": "household", "date": "date", "chain": "=milk",
+                            "measure:milk-litres-day": "litres", "measure:milk-cows": "cows"}

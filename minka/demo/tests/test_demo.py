@@ -63,3 +63,6 @@ def test_the_rest_of_the_story_is_there(demo):
     assert Training.objects.annotate(n=Count("participants")).filter(n__gt=0).count() == Training.objects.count()
     assert Infrastructure.objects.filter(~Q(geometry=None)).count() > 40
     assert not Visit.objects.filter(follow_up_due__lt=F("date")).exists()
+    from minka.collect.models import Form
+
+    assert Form.objects.filter(territory__code="08").exclude(target="").count() == 8

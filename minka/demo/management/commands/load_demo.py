@@ -5,9 +5,11 @@ from django.core.management.base import BaseCommand
 
 from minka.accounts.demo import DEMO_PASSWORD, create_demo_users
 from minka.chains.demo import create_field_records, demo_technicians
+from minka.collect.standard_forms import publish_standard_forms
 from minka.learning.demo import create_trainings
 from minka.people.demo import load_demo
 from minka.territory.demo import create_infrastructure
+from minka.territory.models import Territory
 
 
 class Command(BaseCommand):
@@ -22,7 +24,11 @@ class Command(BaseCommand):
         records = create_field_records(rng, technicians=technicians)
         trainings = create_trainings(rng, recorded_by=technicians["default"])
         works = create_infrastructure(rng)
+        # The shipped questionnaires, ready for ODK Collect on the demo (Cusco: D'Ausangate and Pomacanchi).
+        cusco = Territory.objects.get(code="08")
+        forms = publish_standard_forms(actor=technicians["default"], territory=cusco)
         if families or records:
             self.stdout.write(f"Demo: {families} familias, {records} registros de campo, {trainings} capacitaciones, "
-                              f"{works} obras de infraestructura ({time.monotonic() - started:.0f} s).")
+                              f"{works} obras de infraestructura, {len(forms)} formularios para ODK Collect "
+                              f"({time.monotonic() - started:.0f} s).")
         self.stdout.write(f"Usuarios de demostración (contraseña {DEMO_PASSWORD}): " + ", ".join(users))
