@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import openrosa, views
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("recoleccion/<str:form_id>/", views.form_detail, name="collect_form"),
     path("recoleccion/<str:form_id>/envios/", views.submission_list, name="collect_submissions"),
     path("recoleccion/<str:form_id>/correspondencia/", views.form_mapping, name="collect_mapping"),
+    re_path(r"^recoleccion/(?P<form_id>[^/]+)/envios\.(?P<fmt>csv|xlsx|geojson)$", views.submission_export,
+            name="collect_export"),
 ]

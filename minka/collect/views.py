@@ -6,15 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minka.accounts.permissions import MANAGE_FORMS, has_capability
 from minka.core.pages import list_or_results, paginate
+from minka.core.tabular import XLSX_TYPE, write_csv
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import MappingForm, MediaUpload, ReviewForm, SubmissionFilterForm, XLSFormUpload
 from .models import Submission
 from .targets import TARGETS, target_choices
@@ -150,7 +151,8 @@ def submission_list(request, form_id=None):
         submissions = submissions.filter(status__in=[Submission.Status.FAILED, Submission.Status.CONFLICT])
     page, query = paginate(request, submissions.select_related("form", "submitted_by", "community").defer("xml"))
     return list_or_results(request, "collect/submission_list.html", "collect/_submission_results.html", {
-        "form": filters, "collect_form": form, "page": page, "query": query})
+        "form": filters, "collect_form": form, "page": page, "query": query,
+        "languages": exports.languages(form.current.xml) if form and form.current else []})
 
 
 def _answers(data, prefix=""):
@@ -221,6 +223,24 @@ def attachment(request, pk, filename):
     response = HttpResponse(bytes(item.content), content_type=item.content_type)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def submission_export(request, form_id, fmt):
+    """A form's filtered submissions as XLSX (repeats as sheets), CSV (main table) or GeoJSON."""
+    form = selectors.get_form_for_user(request.user, form_id)
+    _filters, submissions = _filtered_submissions(request, form)
+    submissions = submissions.select_related("submitted_by").defer("xml").order_by("received_at", "pk")
+    language = request.GET.get("lang", "")
+    if fmt == "geojson":
+        response = JsonResponse(exports.geojson(form, submissions))
+    elif fmt == "xlsx":
+        response = HttpResponse(exports.xlsx(form, submissions, language), content_type=XLSX_TYPE)
+    else:
+        _name, header, rows = exports.tables(form, submissions, language)[0]
+        response = HttpResponse(write_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{form.form_id}.{fmt}"'
     return response
 
 

@@ -118,3 +118,33 @@ def test_a_mapping_to_fields_the_form_does_not_have_is_refused(coordinator, stan
     with pytest.raises(ValidationError, match="Falta el campo obligatorio"):
         services.set_mapping(actor=coordinator, form=form, target="visit", mapping={"date": "date"})
     assert Form.objects.get(pk=form.pk).mapping["date"] == "date"
+
+
+def test_exports_have_repeats_as_sheets_labels_in_quechua_and_geopoints(client, client_for, technician, coordinator,
+                                                                        officer, standard):
+    from io import BytesIO
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    body = ("<community>081210-C02</community><name>Familia Ccama Sallo</name><chains/><phone/>"
+            "<members><given_names>Rosa</given_names><surnames>Ccama</surnames><sex>F</sex><birth_year/><role>head"
+            "</role><dni/><language/></members><members><given_names>Elvis</given_names><surnames>Turpo</surnames>"
+            "<sex>M</sex><birth_year/><role>child</role><dni/><language/></members>")
+    post(client, basic(technician), xml("minka_familia", body))
+    visit = (f"<household>F-NOPE00</household><date>{TODAY}</date><chain/><topics/><findings/><recommendations/>"
+             "<follow_up/><location>-13.6 -71.2 3900 5</location>")
+    post(client, basic(technician), xml("minka_visita", visit, "uuid:00000000-0000-4000-8000-0000000000b1"))
+    manager = client_for(coordinator)
+    workbook = load_workbook(BytesIO(manager.get(reverse("collect_export", args=["minka_familia", "xlsx"]),
+                                                 {"lang": "Runasimi (quz)"}).content))
+    assert workbook.sheetnames == ["minka_familia", "members"]
+    main, members = list(workbook["minka_familia"].values), list(workbook["members"].values)
+    assert "Ayllup sutin" in main[0] and main[1][main[0].index("Ayllup sutin")] == "Familia Ccama Sallo"
+    assert members[0][:3] == ("PARENT_KEY", "index", "Sutikuna") and [r[2] for r in members[1:]] == ["Rosa", "Elvis"]
+    assert members[1][0] == main[1][0]
+    csv_text = manager.get(reverse("collect_export", args=["minka_familia", "csv"])).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("KEY,submitted_by")
+    points = manager.get(reverse("collect_export", args=["minka_visita", "geojson"])).json()
+    assert points["features"][0]["geometry"]["coordinates"] == [-71.2, -13.6]
+    assert client_for(officer).get(reverse("collect_export", args=["minka_familia", "csv"])).status_code == 404

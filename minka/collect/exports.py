@@ -1,0 +1,97 @@
+"""A form's submissions as tables: one row per submission, and one table per repeat group linked
+by the submission's key (XLSX: a sheet each; CSV: the main table). Column headers are the answer
+names, or their labels in a language of the form. Geopoints as GeoJSON."""
+
+import io
+
+from openpyxl import Workbook
+
+from .xml import local, parse, xform_fields
+
+BASE = ["KEY", "submitted_by", "received_at", "status", "review"]
+
+
+def labels(xml_text, language):
+    """{answer path: label} in one of the form's languages (itext), e.g. "Runasimi (quz)"."""
+    root = parse(xml_text.encode())
+    result = {}
+    for translation in root.iter():
+        if local(translation.tag) != "translation" or translation.get("lang") != language:
+            continue
+        for text in translation:
+            ident = text.get("id", "")
+            if ident.endswith(":label"):
+                value = next((v for v in text if local(v.tag) == "value" and not v.get("form")), None)
+                if value is not None:
+                    path = ident[:-len(":label")].split("/", 2)[-1]  # "/data/group/field" → "group/field"
+                    result[path] = "".join(value.itertext()).strip()
+    return result
+
+
+def languages(xml_text):
+    root = parse(xml_text.encode())
+    return [t.get("lang") for t in root.iter() if local(t.tag) == "translation"]
+
+
+def _get(data, path):
+    value = data
+    for part in path.split("/"):
+        value = value.get(part, "") if isinstance(value, dict) else ""
+    return value if not isinstance(value, (dict, list)) else ""
+
+
+def tables(form, submissions, language=""):
+    """[(sheet name, header, rows)]: the main table first, then one per repeat group."""
+    version = form.current
+    leaves, repeats = xform_fields(version.xml) if version else ([], {})
+    names = labels(version.xml, language) if (version and language) else {}
+    header = BASE + [names.get(p, p) for p in leaves]
+    main, children = [], {path: [] for path in repeats}
+    for submission in submissions:
+        key = submission.instance_id or f"#{submission.pk}"
+        data = submission.data or {}
+        main.append([key, submission.submitted_by.get_username() if submission.submitted_by else "",
+                     submission.received_at.isoformat(timespec="seconds"), submission.status, submission.review]
+                    + [_get(data, p) for p in leaves])
+        for path, child_paths in repeats.items():
+            items = data
+            for part in path.split("/"):
+                items = items.get(part, []) if isinstance(items, dict) else []
+            for index, item in enumerate(items if isinstance(items, list) else [items], start=1):
+                if isinstance(item, dict):
+                    children[path].append([key, index] + [_get(item, c) for c in child_paths])
+    result = [(form.form_id, header, main)]
+    for path, child_paths in repeats.items():
+        result.append((path.replace("/", "_"), ["PARENT_KEY", "index"] + [names.get(f"{path}/{c}", c)
+                                                                          for c in child_paths], children[path]))
+    return result
+
+
+def xlsx(form, submissions, language=""):
+    workbook = Workbook(write_only=True)
+    for name, header, rows in tables(form, submissions, language):
+        sheet = workbook.create_sheet(name[:31])
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def geojson(form, submissions):
+    """Every geopoint answer as a point feature (no personal answers in the properties)."""
+    leaves, _repeats = xform_fields(form.current.xml) if form.current else ([], {})
+    features = []
+    for submission in submissions:
+        for path in leaves:
+            parts = str(_get(submission.data or {}, path)).split()
+            if len(parts) == 4:
+                try:
+                    lat, lon = float(parts[0]), float(parts[1])
+                except ValueError:
+                    continue
+                features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                                 "properties": {"key": submission.instance_id, "field": path,
+                                                "received_at": submission.received_at.isoformat(timespec="seconds")}})
+    return {"type": "FeatureCollection", "features": features}
