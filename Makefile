@@ -22,7 +22,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed
+# Browser bundles built from npm packages (ODK Web Forms for web entry); not committed.
+WEBFORM := build/static/collect/webform.js
+$(WEBFORM): node_modules/.installed vite.config.mjs minka/collect/frontend/webform.js
+	npm run --silent build >/dev/null
+
+setup: $(VENV)/.installed node_modules/.installed $(WEBFORM)
 	@mkdir -p $(MINKA_DATA_DIR)
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
@@ -48,11 +53,11 @@ postgresql:
 
 test: test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.installed node_modules/.installed chromium
+test-sqlite: $(VENV)/.installed node_modules/.installed $(WEBFORM) chromium
 	$(PY) manage.py collectstatic --noinput -v 0
 	MINKA_DATABASE_URL= $(PY) -m pytest -q
 
-test-postgres: $(VENV)/.installed node_modules/.installed chromium postgresql
+test-postgres: $(VENV)/.installed node_modules/.installed $(WEBFORM) chromium postgresql
 	$(PY) manage.py collectstatic --noinput -v 0
 	MINKA_DB_CONN_MAX_AGE=0 scripts/with-postgres.sh $(PY) -m pytest -q
 
@@ -60,4 +65,4 @@ bench: $(VENV)/.installed
 	$(PY) bench/territory_rollup.py
 
 clean:
-	rm -rf $(VENV) node_modules var
+	rm -rf $(VENV) node_modules var build

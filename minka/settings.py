@@ -174,6 +174,9 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+# Bundles built by `npm run build` (ODK Web Forms), present once the Makefile has built them.
+if (BASE_DIR / "build" / "static").exists():
+    STATICFILES_DIRS.append(BASE_DIR / "build" / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -7,6 +7,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -52,6 +53,11 @@ def openrosa_view(view):
             # Both challenges in one header (RFC 7235 allows a list); Digest first.
             response["WWW-Authenticate"] = ", ".join(challenge_headers())
             return response
+        if "HTTP_AUTHORIZATION" not in request.META and request.method == "POST":
+            # The browser's session (web entry) is held to Django's CSRF check like any form.
+            refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+            if refused is not None:
+                return openrosa_message(_("Falta el código CSRF de la sesión."), 403)
         request.user = user
         return view(request, *args, **kwargs)
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("recoleccion/<str:form_id>/", views.form_detail, name="collect_form"),
     path("recoleccion/<str:form_id>/envios/", views.submission_list, name="collect_submissions"),
     path("recoleccion/<str:form_id>/correspondencia/", views.form_mapping, name="collect_mapping"),
+    path("recoleccion/<str:form_id>/llenar/", views.web_entry, name="collect_web_entry"),
     re_path(r"^recoleccion/(?P<form_id>[^/]+)/envios\.(?P<fmt>csv|xlsx|geojson)$", views.submission_export,
             name="collect_export"),
 ]

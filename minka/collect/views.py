@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -52,6 +53,16 @@ def form_mapping(request, form_id):
     return render(request, "collect/form_mapping.html", {
         "form": form, "targets": target_choices(), "target": target, "target_code": target_code or "",
         "mapping_form": mapping_form})
+
+
+@login_required
+def web_entry(request, form_id):
+    """Fill a form in the browser with ODK Web Forms; it is sent to /submission like from a phone."""
+    form = selectors.get_form_for_user(request.user, form_id)
+    if not services.may_fill(request.user, form) or form.current is None:
+        raise Http404
+    media_prefix = reverse("openrosa_media", args=[form.form_id, "x"])[:-1]
+    return render(request, "collect/web_entry.html", {"form": form, "media_prefix": media_prefix})
 
 
 @login_required

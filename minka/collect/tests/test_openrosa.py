@@ -174,3 +174,16 @@ def test_a_changed_password_voids_the_phones_credential(client, technician, form
     # Basic with the new password is checked the slow way once, then Digest works again.
     assert client.get("/formList", **basic(technician, "new-pass-2026")).status_code == 200
     assert client.get("/formList", **digest(client, technician, "GET", "/formList", "new-pass-2026")).status_code == 200
+
+
+def test_the_browser_session_needs_its_csrf_token_to_submit(technician, form):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(technician)
+    refused = post(browser, OPENROSA, instance())
+    assert refused.status_code == 403 and not Submission.objects.exists()
+    browser.get("/recoleccion/")  # the page sets the CSRF cookie, as the web entry page does
+    token = browser.cookies["csrftoken"].value
+    accepted = post(browser, {**OPENROSA, "HTTP_X_CSRFTOKEN": token}, instance())
+    assert accepted.status_code == 201
