@@ -7,6 +7,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from minka.accounts.permissions import MANAGE_FORMS, RECORD_FIELD, can, scope_paths
@@ -109,16 +110,22 @@ class Refused(Exception):
         super().__init__(message)
 
 
-def _store(*, user, xml, files, form=None, version=None, instance_id="", deprecated_id="",
-           status=Submission.Status.RECEIVED, error=""):
-    submission = Submission.objects.create(
-        form=form, version=version, instance_id=instance_id, deprecated_id=deprecated_id, xml=xml,
-        sha256=sha256_hex(xml), submitted_by=user, status=status, error=error)
+def _store(*, user, xml, files, form=None, version_id=None, instance_id="", deprecated_id="",
+           status=Submission.Status.RECEIVED, error="", data=None, supersedes_id=None):
+    submission = Submission(
+        form=form, version_id=version_id, instance_id=instance_id, deprecated_id=deprecated_id, xml=xml,
+        sha256=sha256_hex(xml), submitted_by=user, status=status, error=error, data=data or {},
+        supersedes_id=supersedes_id)
+    # What arrived is its own record: the history starts with the first review or edit.
+    submission.skip_history_when_saving = True
+    submission.save()
     _add_attachments(submission, files)
     return submission
 
 
 def _add_attachments(submission, files):
+    if not files:
+        return 0
     present = set(submission.attachments.values_list("filename", flat=True))
     added = []
     for upload in files:
@@ -144,7 +151,10 @@ def receive_submission(*, user, xml, files=()):
             kept = _store(user=user, xml=xml, files=files, status=Submission.Status.FAILED, error=str(exc))
         raise Refused(400, str(exc), kept)
     form_id, version_label, instance_id, deprecated_id = instance_meta(root)
-    form = Form.objects.select_related("territory").filter(form_id=form_id).first()
+    # The form and the id of the submitted version in one query: this path runs for every phone.
+    form = Form.objects.select_related("territory").annotate(version_pk=Subquery(
+        FormVersion.objects.filter(form=OuterRef("pk"), version=version_label).values("pk")[:1])).filter(
+        form_id=form_id).first()
     if form is None:
         message = _("Formulario desconocido: %(form)s") % {"form": form_id or "—"}
         with transaction.atomic():
@@ -158,31 +168,44 @@ def receive_submission(*, user, xml, files=()):
         with transaction.atomic():
             kept = _store(user=user, xml=xml, files=files, form=form, status=Submission.Status.FAILED, error=message)
         raise Refused(400, message, kept)
-    version = form.versions.filter(version=version_label).first()
+    version_id = form.version_pk
     digest = sha256_hex(xml)
-    for _attempt in range(2):
+    # Reading the answers cannot lose anything: the XML is already parsed, and what is read is stored
+    # in the same row as the raw XML.
+    status, error, data, supersedes_id = _read(root, version_id, deprecated_id)
+    try:  # most submissions are new: insert first, and look for an earlier one only when refused
+        with transaction.atomic():
+            submission = _store(user=user, xml=xml, files=files, form=form, version_id=version_id,
+                                instance_id=instance_id, deprecated_id=deprecated_id, status=status, error=error,
+                                data=data, supersedes_id=supersedes_id)
+    except IntegrityError:
         existing = Submission.objects.filter(instance_id=instance_id).exclude(
-            status=Submission.Status.CONFLICT).first()
-        if existing is not None:
-            if existing.sha256 == digest:  # a resend: perhaps with the media missing the first time
-                with transaction.atomic():
-                    _add_attachments(existing, files)
-                return existing, False
-            message = _("Ya existe un envío con el ID %(id)s y otro contenido: se guardó para revisión.") % {
-                "id": instance_id}
+            status=Submission.Status.CONFLICT).only("pk", "sha256").first()
+        if existing is not None and existing.sha256 == digest:  # a resend, perhaps with media missing before
             with transaction.atomic():
-                kept = _store(user=user, xml=xml, files=files, form=form, version=version, instance_id=instance_id,
-                              deprecated_id=deprecated_id, status=Submission.Status.CONFLICT, error=message)
-            raise Refused(409, message, kept)
-        try:
-            with transaction.atomic():
-                submission = _store(user=user, xml=xml, files=files, form=form, version=version,
-                                    instance_id=instance_id, deprecated_id=deprecated_id)
-        except IntegrityError:  # the same instance arrived at the same moment: treat it as above
-            continue
-        process_submission(submission=submission, root=root)
-        return submission, True
-    raise Refused(409, _("Envío simultáneo del mismo ID; vuelva a intentar."))
+                _add_attachments(existing, files)
+            return existing, False
+        message = _("Ya existe un envío con el ID %(id)s y otro contenido: se guardó para revisión.") % {
+            "id": instance_id}
+        with transaction.atomic():
+            kept = _store(user=user, xml=xml, files=files, form=form, version_id=version_id, instance_id=instance_id,
+                          deprecated_id=deprecated_id, status=Submission.Status.CONFLICT, error=message, data=data)
+        raise Refused(409, message, kept)
+    if submission.status == Submission.Status.PROCESSED and form.target:
+        apply_target(submission)  # after the commit: a refused record leaves the submission kept
+    return submission, True
+
+
+def _read(root, version_id, deprecated_id):
+    """(status, error, answers, id of the submission it replaces) of a parsed instance."""
+    supersedes_id = None
+    if deprecated_id:
+        supersedes_id = Submission.objects.filter(instance_id=deprecated_id).exclude(
+            status=Submission.Status.CONFLICT).values_list("pk", flat=True).first()
+    if version_id is None:
+        return (Submission.Status.FAILED, _("La versión %(version)s del formulario no existe en Minka.")
+                % {"version": root.get("version", "—")}, to_data(root), supersedes_id)
+    return Submission.Status.PROCESSED, "", to_data(root), supersedes_id
 
 
 @transaction.atomic
@@ -266,20 +289,15 @@ def apply_target(submission):
 
 
 def process_submission(*, submission, root=None):
-    """Read a stored submission: its answers, the version it replaces, then the records it makes.
-    Errors are kept on it."""
+    """Read a stored submission again (after its form version or mapping was fixed), then make its
+    records. Errors are kept on it."""
     try:
         root = root if root is not None else parse(bytes(submission.xml))
-        submission.data = to_data(root)
-        if submission.deprecated_id:
-            submission.supersedes = Submission.objects.filter(instance_id=submission.deprecated_id).exclude(
-                pk=submission.pk).first()
-        if submission.version_id is None:
-            raise ValueError(_("La versión %(version)s del formulario no existe en Minka.")
-                             % {"version": root.get("version", "—")})
-        submission.status, submission.error = Submission.Status.PROCESSED, ""
-    except (BadXML, ValueError) as exc:
+    except BadXML as exc:
         submission.status, submission.error = Submission.Status.FAILED, str(exc)
+    else:
+        submission.status, submission.error, submission.data, submission.supersedes_id = _read(
+            root, submission.version_id, submission.deprecated_id)
     submission.save(update_fields=["data", "supersedes", "status", "error"])
     if submission.status == Submission.Status.PROCESSED:
         apply_target(submission)
