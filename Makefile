@@ -61,8 +61,10 @@ test-postgres: $(VENV)/.installed node_modules/.installed $(WEBFORM) chromium po
 	$(PY) manage.py collectstatic --noinput -v 0
 	MINKA_DB_CONN_MAX_AGE=0 scripts/with-postgres.sh $(PY) -m pytest -q
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed postgresql
 	$(PY) bench/territory_rollup.py
+	$(PY) bench/ingest.py
+	scripts/with-postgres.sh $(PY) bench/ingest.py
 
 clean:
 	rm -rf $(VENV) node_modules var build
