@@ -126,3 +126,17 @@ class MappingForm(forms.Form):
             elif source:
                 result[item.name] = source
         return result
+
+
+class AnswersForm(forms.Form):
+    """The answers of a submission, to correct before it makes its records (repeats are left as sent)."""
+
+    def __init__(self, *args, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.paths = [path for path, _value in answers if "[" not in path]
+        for index, (path, value) in enumerate(a for a in answers if "[" not in a[0]):
+            self.fields[f"a{index}"] = forms.CharField(label=path, required=False, initial=value, max_length=2000)
+
+    def changes(self):
+        return {path: self.cleaned_data[f"a{index}"] for index, path in enumerate(self.paths)
+                if self.cleaned_data[f"a{index}"] != self.fields[f"a{index}"].initial}

@@ -88,6 +88,7 @@ class MediaFile(models.Model):
         COMMUNITIES = "communities", _("Comunidades del ámbito")
         WATERSHEDS = "watersheds", _("Cuencas del ámbito")
         HOUSEHOLDS = "households", _("Familias del ámbito")
+        TRAININGS = "trainings", _("Capacitaciones recientes del ámbito")
 
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="media", verbose_name=_("formulario"))
     filename = models.CharField(_("nombre del archivo"), max_length=255)

@@ -2,6 +2,7 @@
 who downloads them: each technician's phone lists the communities and families they work with."""
 
 import csv
+import datetime
 import io
 
 from minka.accounts.permissions import RECORD_FIELD, scope_q
@@ -24,6 +25,13 @@ def registry_csv(kind, user):
                                          kind__in=[Territory.Kind.COMMUNITY, Territory.Kind.SECTOR])
         return _csv(["name", "label", "district"], ((t.code, t.name, t.parent.name)
                                                     for t in units.select_related("parent").order_by("path")))
+    if kind == "trainings":
+        from minka.learning.selectors import trainings_for
+
+        since = datetime.date.today() - datetime.timedelta(days=120)
+        events = trainings_for(user, RECORD_FIELD).filter(start_date__gte=since).select_related("place")
+        return _csv(["name", "label"], ((t.pk, f"{t.start_date:%d/%m} · {t.title} · {t.place.name}")
+                                        for t in events.order_by("-start_date")))
     if kind == "watersheds":
         return _csv(["name", "label"], ((w.code, w.name) for w in watersheds_for(user)))
     households = Household.objects.filter(scope_q(user, "community__path", RECORD_FIELD)).select_related("community")

@@ -115,7 +115,7 @@ def _store(*, user, xml, files, form=None, version_id=None, instance_id="", depr
     submission = Submission(
         form=form, version_id=version_id, instance_id=instance_id, deprecated_id=deprecated_id, xml=xml,
         sha256=sha256_hex(xml), submitted_by=user, status=status, error=error, data=data or {},
-        supersedes_id=supersedes_id)
+        supersedes_id=supersedes_id, community_id=community_of(data or {}))
     # What arrived is its own record: the history starts with the first review or edit.
     submission.skip_history_when_saving = True
     submission.save()
@@ -194,6 +194,19 @@ def receive_submission(*, user, xml, files=()):
     if submission.status == Submission.Status.PROCESSED and form.target:
         apply_target(submission)  # after the commit: a refused record leaves the submission kept
     return submission, True
+
+
+def community_of(data):
+    """The community a submission is about, from a `household` or `community` answer (for filters)."""
+    from minka.people.models import Household
+    from minka.territory.models import Territory
+
+    if isinstance(data.get("household"), str) and data["household"]:
+        return Household.objects.filter(code=data["household"].strip().upper()).values_list(
+            "community_id", flat=True).first()
+    if isinstance(data.get("community"), str) and data["community"]:
+        return Territory.objects.filter(code=data["community"].strip()).values_list("pk", flat=True).first()
+    return None
 
 
 def _read(root, version_id, deprecated_id):
@@ -328,6 +341,33 @@ def review_submission(*, actor, submission, decision, comment=""):
     if decision == Submission.Review.APPROVED and submission.status == Submission.Status.PROCESSED:
         apply_target(submission)  # forms that count only after approval make their records now
     return submission
+
+
+@transaction.atomic
+def edit_answers(*, actor, submission, changes):
+    """A reviewer corrects answers ({"group/field": new text}) of a submission that has not made its
+    records yet (a wrong family code, a typo), then its records are made from the corrected answers.
+    The raw XML stays as received; the history keeps the answers before the edit."""
+    submission = Submission.objects.select_for_update().select_related("form__territory").get(pk=submission.pk)
+    _check_manager(actor, submission.form)
+    if submission.record_ref:
+        raise ValidationError(_("Este envío ya creó sus registros: corríjalos en Minka."))
+    if submission.version_id is None:
+        raise ValidationError(_("Publique primero la versión del formulario de este envío."))
+    data = submission.data or {}
+    for path, value in changes.items():
+        *groups, leaf = path.split("/")
+        node = data
+        for group in groups:
+            node = node.get(group) if isinstance(node, dict) else None
+        if not isinstance(node, dict) or leaf not in node or isinstance(node[leaf], (dict, list)):
+            raise ValidationError(_("Respuesta desconocida: %(path)s") % {"path": path})
+        node[leaf] = value
+    submission.data, submission.community_id = data, community_of(data)
+    submission.status, submission.error = Submission.Status.PROCESSED, ""
+    submission._history_user = actor
+    submission.save()
+    return apply_target(submission)
 
 
 @transaction.atomic

@@ -141,6 +141,27 @@ def _forms():
             "mapping": {"community": "community", "name": "name", "chains": "chains", "phone": "phone",
                         "members": {"repeat": "members", "fields": {k: k for k in [
                             "given_names", "surnames", "sex", "birth_year", "role", "dni", "language"]}}}},
+        "minka_asistencia": {
+            "title": "Asistencia a capacitación", "target": "training_attendance", "choices": [
+                ["sex", "F", "Mujer", "Warmi"], ["sex", "M", "Hombre", "Qhari"],
+                ["actor", "family", "Familia productora", "Ruruchiq ayllu"],
+                ["actor", "leader", "Autoridad o líder comunal", "Ayllu kamachiq"],
+                ["actor", "government", "Personal del gobierno local", "Municipalidadpi llamk'aq"],
+                ["actor", "organisation", "Organización", "Organización"]],
+            "survey": [_row("select_one_from_file trainings.csv", "training", "Capacitación", "Yachachiy", "yes"),
+                       _row("begin_repeat", "participants", "Participantes", "Yachaqkuna"),
+                       _row("select_one_from_file households.csv", "household",
+                            "Familia (si es del registro)", "Ayllu (registropi kaptin)", "", "", "autocomplete"),
+                       _row("text", "name", "Nombre", "Suti"),
+                       _row("select_one sex", "sex", "Sexo", "Warmi/qhari"),
+                       _row("select_one actor", "actor", "Tipo de actor", "Actorpa layan", "yes"),
+                       _row("decimal", "pre_score", "Nota de entrada (0–20)", "Yaykuy nota (0–20)", "",
+                            ". >= 0 and . <= 20"),
+                       _row("decimal", "post_score", "Nota de salida (0–20)", "Lluqsiy nota (0–20)", "",
+                            ". >= 0 and . <= 20"),
+                       _row("end_repeat", "")],
+            "mapping": {"training": "training", "participants": {"repeat": "participants", "fields": {
+                k: k for k in ["household", "name", "sex", "actor", "pre_score", "post_score"]}}}},
         "minka_infraestructura": {
             "title": "Estado de infraestructura", "target": "infrastructure_condition", "choices": [
                 ["condition", "good", "Bueno", "Allin"], ["condition", "fair", "Regular", "Chawpi"],
@@ -173,14 +194,20 @@ def xlsform(form_id, version="2026010101"):
         choices.append(row)
     settings = workbook.create_sheet("settings")
     settings.append(["form_id", "version", "form_title", "default_language", "instance_name"])
-    settings.append([form_id, version, definition["title"], "Español (es)", "concat(${date}, ' ', ${household})"
-                     if any(r[1] == "household" for r in definition["survey"]) else ""])
+    top, depth = set(), 0  # names outside repeat groups: the instance name may only use those
+    for row in definition["survey"]:
+        depth += {"begin_repeat": 1, "end_repeat": -1}.get(row[0], 0)
+        if depth == 0:
+            top.add(row[1])
+    named = {"household", "date"} <= top
+    settings.append([form_id, version, definition["title"], "Español (es)",
+                     "concat(${date}, ' ', ${household})" if named else ""])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-GENERATED = {"households.csv": "households", "communities.csv": "communities"}
+GENERATED = {"households.csv": "households", "communities.csv": "communities", "trainings.csv": "trainings"}
 
 
 def publish_standard_forms(*, actor, territory):

@@ -246,8 +246,41 @@ class ConditionTarget:
         return f"territory.infrastructurecondition:{condition.pk}"
 
 
+class AttendanceTarget:
+    code, label = "training_attendance", gettext_lazy("Asistencia a una capacitación")
+    CHILD = ["household", "name", "sex", "actor", "pre_score", "post_score"]
+
+    def fields(self, form):
+        return [Field("training", _("Capacitación (número)"), True),
+                Field("participants", _("Participantes (grupo repetido)"), True,
+                      repeat=[Field(name, name, False) for name in self.CHILD])]
+
+    def apply(self, *, submission, values, actor):
+        from minka.learning import services as learning
+        from minka.learning.selectors import trainings_for
+
+        _required(values, ["training"])
+        training = trainings_for(actor).filter(pk=int(values["training"]) if str(values["training"]).isdigit()
+                                               else None).first()
+        if training is None:
+            raise ValidationError(_("capacitación desconocida: %(id)s") % {"id": values["training"]})
+        participants = []
+        for row in values.get("participants", []):
+            item = {"actor": row.get("actor") or "family"}
+            if row.get("household"):
+                item["person"] = learning.find_person(_household(row["household"]), row.get("name", ""))
+            else:
+                item["name"], item["sex"] = row.get("name", ""), row.get("sex", "")
+            for score in ("pre_score", "post_score"):
+                if row.get(score) not in ("", None):
+                    item[score] = Decimal(str(row[score]))
+            participants.append(item)
+        rows = learning.record_attendance(actor=actor, training=training, participants=participants)
+        return f"learning.training:{training.pk}:{len(rows)}"
+
+
 TARGETS = {t.code: t for t in [Measurements("production"), Measurements("quality"), VisitTarget(), PracticesTarget(),
-                               IncomeTarget(), HouseholdTarget(), ConditionTarget()]}
+                               IncomeTarget(), HouseholdTarget(), ConditionTarget(), AttendanceTarget()]}
 
 
 def target_choices():

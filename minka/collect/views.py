@@ -17,7 +17,7 @@ from minka.core.pages import list_or_results, paginate
 from minka.core.tabular import XLSX_TYPE, write_csv
 
 from . import exports, selectors, services
-from .forms import MappingForm, MediaUpload, ReviewForm, SubmissionFilterForm, XLSFormUpload
+from .forms import AnswersForm, MappingForm, MediaUpload, ReviewForm, SubmissionFilterForm, XLSFormUpload
 from .models import Submission
 from .targets import TARGETS, target_choices
 from .xml import xform_fields
@@ -202,11 +202,25 @@ def _geopoint(rows):
 def submission_detail(request, pk):
     submission = selectors.get_submission_for_user(request.user, pk)
     manager = submission.form is not None and selectors.can_manage(request.user, submission.form)
-    review = ReviewForm(request.POST or None)
+    review = ReviewForm(request.POST if "decision" in request.POST else None)
+    rows = _answers(submission.data)
+    editable = manager and not submission.record_ref and submission.version_id is not None
+    editing = AnswersForm(request.POST if "edit" in request.POST else None, answers=rows) if editable else None
     if request.method == "POST":
         if not manager:
             raise Http404
-        if review.is_valid():
+        if editing is not None and editing.is_bound and editing.is_valid():
+            try:
+                result = services.edit_answers(actor=request.user, submission=submission, changes=editing.changes())
+            except (ValidationError, services.PermissionDenied) as exc:
+                editing.add_error(None, exc)
+            else:
+                if result.status == Submission.Status.PROCESSED:
+                    messages.success(request, _("Respuestas corregidas."))
+                else:
+                    messages.error(request, _("Sigue con error: %(error)s") % {"error": result.error})
+                return redirect("collect_submission", pk=pk)
+        elif review.is_bound and review.is_valid():
             try:
                 services.review_submission(actor=request.user, submission=submission,
                                            decision=review.cleaned_data["decision"],
@@ -216,10 +230,10 @@ def submission_detail(request, pk):
             else:
                 messages.success(request, _("Revisión guardada."))
                 return redirect("collect_submission", pk=pk)
-    rows = _answers(submission.data)
     attachments = list(submission.attachments.defer("content"))
     return render(request, "collect/submission_detail.html", {
         "submission": submission, "answers": rows, "geopoint": _geopoint(rows), "manager": manager, "review": review,
+        "editing": editing,
         "photos": [a for a in attachments if a.content_type.startswith("image/")],
         "files": [a for a in attachments if not a.content_type.startswith("image/")],
         "history": submission.history.select_related("history_user")[:10]})

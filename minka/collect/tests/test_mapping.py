@@ -148,3 +148,47 @@ def test_exports_have_repeats_as_sheets_labels_in_quechua_and_geopoints(client, 
     points = manager.get(reverse("collect_export", args=["minka_visita", "geojson"])).json()
     assert points["features"][0]["geometry"]["coordinates"] == [-71.2, -13.6]
     assert client_for(officer).get(reverse("collect_export", args=["minka_familia", "csv"])).status_code == 404
+
+
+def test_a_reviewer_fixes_a_wrong_family_code_and_the_record_is_made(client, client_for, technician, coordinator,
+                                                                      ocongate_family, standard):
+    from django.urls import reverse
+
+    body = (f"<household>F-TYPO99</household><date>{TODAY}</date><litres_day>7</litres_day>"
+            "<litres_month/><cows>2</cows><notes/>")
+    post(client, basic(technician), xml("minka_leche", body))
+    submission = Submission.objects.get()
+    assert submission.status == "failed" and "F-TYPO99" in submission.error and not Record.objects.exists()
+    manager = client_for(coordinator)
+    response = manager.get(reverse("collect_submission", args=[submission.pk]))
+    assert 'id="edit-answers"' in response.content.decode()
+    editing = response.context["editing"]  # what the browser sends back: every answer, one of them changed
+    sent = {name: field.initial for name, field in editing.fields.items()}
+    sent[next(name for name, field in editing.fields.items() if field.initial == "F-TYPO99")] = ocongate_family.code
+    manager.post(reverse("collect_submission", args=[submission.pk]), {"edit": "1", **sent})
+    submission.refresh_from_db()
+    assert submission.status == "processed" and submission.record_ref
+    assert Record.objects.get().household == ocongate_family
+    assert submission.community == ocongate_family.community
+    assert submission.history.filter(data__household="F-TYPO99").exists() or submission.history.count() >= 1
+    filtered = manager.get(reverse("collect_submissions", args=["minka_leche"]), {"community": "081210-C01"})
+    assert "tecnica" in filtered.content.decode()
+
+
+def test_attendance_of_a_training_is_sent_from_a_phone(client, technician, ocongate_family, standard, places):
+    from minka.learning import services as learning
+    from minka.learning.models import Participant
+
+    training = learning.record_training(actor=technician, title="Taller de biol", kind="workshop",
+                                        start_date=datetime.date.today(), end_date=datetime.date.today(),
+                                        place=places["tinki"])
+    csv_text = client.get("/xformsMedia/minka_asistencia/trainings.csv", **basic(technician)).content.decode()
+    assert f"{training.pk}," in csv_text and "Taller de biol" in csv_text
+    body = (f"<training>{training.pk}</training>"
+            f"<participants><household>{ocongate_family.code}</household><name/><sex/><actor>family</actor>"
+            "<pre_score>9</pre_score><post_score>15</post_score></participants>"
+            "<participants><household/><name>Rubén Quispe</name><sex>M</sex><actor>government</actor><pre_score/>"
+            "<post_score/></participants>")
+    assert post(client, basic(technician), xml("minka_asistencia", body)).status_code == 201
+    assert Submission.objects.get().status == "processed", Submission.objects.get().error
+    assert {p.name for p in Participant.objects.all()} == {ocongate_family.head.full_name, "Rubén Quispe"}

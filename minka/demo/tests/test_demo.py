@@ -65,4 +65,4 @@ def test_the_rest_of_the_story_is_there(demo):
     assert not Visit.objects.filter(follow_up_due__lt=F("date")).exists()
     from minka.collect.models import Form
 
-    assert Form.objects.filter(territory__code="08").exclude(target="").count() == 8
+    assert Form.objects.filter(territory__code="08").exclude(target="").count() == 9
