@@ -39,6 +39,8 @@ run: demo
 	@echo ""
 	@echo "Minka: http://$(HOST):$(PORT)/   demo users: admin coordinador tecnico municipal empresa credito comunidad   password: minka-demo"
 	@echo ""
+	@# The background worker (large exports) runs beside the server and stops with it.
+	trap 'kill 0' EXIT; $(PY) manage.py db_worker --no-reload --interval 2 -v 0 & \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # Catalogs are compiled and committed; run this after editing a .po file.

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "minka.core",
     "minka.territory",
     "minka.people",
@@ -184,9 +186,14 @@ STORAGES = {
 MEDIA_ROOT = Path(env("MINKA_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 
+# Background work (large exports) is queued in the database and run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+
 # The largest submission (XML and its photos) a phone may send, in bytes.
 COLLECT_MAX_SUBMISSION_BYTES = int(env("MINKA_COLLECT_MAX_SUBMISSION_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Exports of more submissions than this run in the background, with their progress shown.
+COLLECT_EXPORT_INLINE_MAX = int(env("MINKA_COLLECT_EXPORT_INLINE_MAX", "5000"))
 
 # Security: cookies and headers that are safe everywhere; HTTPS-only ones when told we run behind TLS.
 SESSION_COOKIE_HTTPONLY = True

@@ -95,3 +95,21 @@ def geojson(form, submissions):
                                  "properties": {"key": submission.instance_id, "field": path,
                                                 "received_at": submission.received_at.isoformat(timespec="seconds")}})
     return {"type": "FeatureCollection", "features": features}
+
+
+CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "csv": "text/csv; charset=utf-8", "geojson": "application/geo+json"}
+
+
+def render(form, submissions, fmt, language=""):
+    """The export's bytes in one of the formats."""
+    import json
+
+    from minka.core.tabular import write_csv
+
+    if fmt == "geojson":
+        return json.dumps(geojson(form, submissions)).encode()
+    if fmt == "xlsx":
+        return xlsx(form, submissions, language)
+    _name, header, rows = tables(form, submissions, language)[0]
+    return write_csv(header, rows)

@@ -186,3 +186,33 @@ class CollectCredential(models.Model):
     ha1 = models.CharField(max_length=32)
     password_hash = models.CharField(max_length=128)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class ExportJob(models.Model):
+    """A large export built in the background; the page shows its progress, then the download."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En cola")
+        RUNNING = "running", _("En preparación")
+        DONE = "done", _("Listo")
+        FAILED = "failed", _("Con error")
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    fmt = models.CharField(max_length=8)
+    language = models.CharField(max_length=64, blank=True)
+    query = models.TextField(blank=True, help_text=_("Los filtros de la lista, tal como se pidieron."))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self):
+        return 100 if self.status == self.Status.DONE else int(100 * self.done / self.total) if self.total else 0

@@ -13,6 +13,7 @@ urlpatterns = [
     path("recoleccion/publicar/", views.form_upload, name="collect_upload"),
     path("recoleccion/pendientes/", views.submission_list, name="collect_queue"),
     path("recoleccion/envio/<int:pk>/", views.submission_detail, name="collect_submission"),
+    path("recoleccion/exportacion/<int:pk>/", views.export_job, name="collect_export_job"),
     path("recoleccion/envio/<int:pk>/reprocesar/", views.submission_reprocess, name="collect_reprocess"),
     path("recoleccion/envio/<int:pk>/adjunto/<str:filename>", views.attachment, name="collect_attachment"),
     path("recoleccion/<str:form_id>/", views.form_detail, name="collect_form"),

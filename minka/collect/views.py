@@ -4,9 +4,11 @@ review, and the queue of submissions kept with an error."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,11 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from minka.accounts.permissions import MANAGE_FORMS, has_capability
 from minka.core.pages import list_or_results, paginate
-from minka.core.tabular import XLSX_TYPE, write_csv
 
 from . import exports, selectors, services
 from .forms import AnswersForm, MappingForm, MediaUpload, ReviewForm, SubmissionFilterForm, XLSFormUpload
-from .models import Submission
+from .models import ExportJob, Submission
+from .tasks import build_export
 from .targets import TARGETS, target_choices
 from .xml import xform_fields
 
@@ -139,6 +141,10 @@ def _filtered_submissions(request, form=None):
     submissions = selectors.submissions_for(request.user)
     if form is not None:
         submissions = submissions.filter(form=form)
+    return filters, _apply_filters(submissions, filters)
+
+
+def _apply_filters(submissions, filters):
     data = filters.cleaned_data if filters.is_valid() else {}
     for field in ("status", "review"):
         if data.get(field):
@@ -151,7 +157,7 @@ def _filtered_submissions(request, form=None):
         submissions = submissions.filter(received_at__date__gte=data["date_from"])
     if data.get("date_to"):
         submissions = submissions.filter(received_at__date__lte=data["date_to"])
-    return filters, submissions
+    return submissions
 
 
 @login_required
@@ -251,22 +257,44 @@ def attachment(request, pk, filename):
     return response
 
 
+def filtered_for_export(user, form, params):
+    """The submissions an export holds: the list's filters, the user's scope, oldest first."""
+    filters = SubmissionFilterForm(params or None)
+    submissions = _apply_filters(selectors.submissions_for(user).filter(form=form), filters)
+    return submissions.select_related("submitted_by").defer("xml").order_by("received_at", "pk")
+
+
 @login_required
 def submission_export(request, form_id, fmt):
-    """A form's filtered submissions as XLSX (repeats as sheets), CSV (main table) or GeoJSON."""
+    """A form's filtered submissions as XLSX (repeats as sheets), CSV (main table) or GeoJSON; large
+    ones are built in the background and the user follows their progress."""
     form = selectors.get_form_for_user(request.user, form_id)
-    _filters, submissions = _filtered_submissions(request, form)
-    submissions = submissions.select_related("submitted_by").defer("xml").order_by("received_at", "pk")
+    submissions = filtered_for_export(request.user, form, request.GET)
     language = request.GET.get("lang", "")
-    if fmt == "geojson":
-        response = JsonResponse(exports.geojson(form, submissions))
-    elif fmt == "xlsx":
-        response = HttpResponse(exports.xlsx(form, submissions, language), content_type=XLSX_TYPE)
-    else:
-        _name, header, rows = exports.tables(form, submissions, language)[0]
-        response = HttpResponse(write_csv(header, rows), content_type="text/csv; charset=utf-8")
+    if submissions.count() > settings.COLLECT_EXPORT_INLINE_MAX:
+        params = request.GET.copy()
+        job = ExportJob.objects.create(form=form, requested_by=request.user, fmt=fmt, language=language,
+                                       query=params.urlencode())
+        transaction.on_commit(lambda: build_export.enqueue(job.pk))
+        return redirect("collect_export_job", pk=job.pk)
+    response = HttpResponse(exports.render(form, submissions, fmt, language), content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{form.form_id}.{fmt}"'
     return response
+
+
+@login_required
+def export_job(request, pk):
+    """A background export: its progress (refreshed by htmx), then its download."""
+    job = ExportJob.objects.filter(pk=pk, requested_by=request.user).select_related("form").defer("content").first()
+    if job is None:
+        raise Http404
+    if request.GET.get("download") and job.status == ExportJob.Status.DONE:
+        content = ExportJob.objects.values_list("content", flat=True).get(pk=pk)
+        response = HttpResponse(bytes(content), content_type=exports.CONTENT_TYPES[job.fmt])
+        response["Content-Disposition"] = f'attachment; filename="{job.form.form_id}.{job.fmt}"'
+        return response
+    template = "collect/_export_job.html" if request.htmx else "collect/export_job.html"
+    return render(request, template, {"job": job})
 
 
 @login_required

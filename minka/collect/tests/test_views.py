@@ -98,3 +98,21 @@ def test_a_coordinator_binds_a_form_to_milk_production_in_the_page(client_for, c
     assert form.target == "production" and form.requires_approval
     assert form.mapping == {"household": "household", "date": "date", "chain": "=milk",
                             "measure:milk-litres-day": "litres", "measure:milk-cows": "cows"}
+
+
+def test_a_large_export_is_built_in_the_background_with_its_progress(client_for, coordinator, officer, sent, settings,
+                                                                      django_capture_on_commit_callbacks):
+    from minka.collect.models import ExportJob
+
+    settings.COLLECT_EXPORT_INLINE_MAX = 0  # every export counts as large here
+    client = client_for(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("collect_export", args=["leche_diaria", "csv"]), {"status": "processed"})
+    job = ExportJob.objects.get()
+    assert response.url == reverse("collect_export_job", args=[job.pk])
+    assert (job.status, job.total, job.done, job.query) == ("done", 1, 1, "status=processed")
+    page = client.get(response.url).content.decode()
+    assert "Listo" in page and "?download=1" in page
+    download = client.get(response.url, {"download": "1"})
+    assert download.content.decode("utf-8-sig").splitlines()[0].startswith("KEY,") and "12.5" in download.content.decode()
+    assert client_for(officer).get(reverse("collect_export_job", args=[job.pk])).status_code == 404
