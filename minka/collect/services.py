@@ -317,6 +317,11 @@ def process_submission(*, submission, root=None):
     return submission
 
 
+def _locked(submission):
+    """The submission row locked for a change (its form, a nullable join, is read but not locked)."""
+    return Submission.objects.select_for_update(of=("self",)).select_related("form__territory").get(pk=submission.pk)
+
+
 def _check_manager(actor, form):
     """Coordinators whose scope holds the form's territory manage the form and its submissions."""
     if actor is not None and not can(actor, MANAGE_FORMS, form.territory):
@@ -328,7 +333,7 @@ def review_submission(*, actor, submission, decision, comment=""):
     """Approve or reject a submission, with a comment the submitter will read."""
     from django.utils import timezone
 
-    submission = Submission.objects.select_for_update().select_related("form__territory").get(pk=submission.pk)
+    submission = _locked(submission)
     _check_manager(actor, submission.form)
     if decision not in (Submission.Review.APPROVED, Submission.Review.REJECTED):
         raise ValidationError(_("Decisión desconocida."))
@@ -348,7 +353,7 @@ def edit_answers(*, actor, submission, changes):
     """A reviewer corrects answers ({"group/field": new text}) of a submission that has not made its
     records yet (a wrong family code, a typo), then its records are made from the corrected answers.
     The raw XML stays as received; the history keeps the answers before the edit."""
-    submission = Submission.objects.select_for_update().select_related("form__territory").get(pk=submission.pk)
+    submission = _locked(submission)
     _check_manager(actor, submission.form)
     if submission.record_ref:
         raise ValidationError(_("Este envío ya creó sus registros: corríjalos en Minka."))
@@ -373,7 +378,7 @@ def edit_answers(*, actor, submission, changes):
 @transaction.atomic
 def reprocess(*, actor, submission):
     """Read a kept submission again, after its form version or its mapping was fixed."""
-    submission = Submission.objects.select_for_update().select_related("form__territory").get(pk=submission.pk)
+    submission = _locked(submission)
     if submission.form is not None:
         _check_manager(actor, submission.form)
     if submission.form is None or submission.version is None:
