@@ -115,7 +115,7 @@ def _store(*, user, xml, files, form=None, version_id=None, instance_id="", depr
     submission = Submission(
         form=form, version_id=version_id, instance_id=instance_id, deprecated_id=deprecated_id, xml=xml,
         sha256=sha256_hex(xml), submitted_by=user, status=status, error=error, data=data or {},
-        supersedes_id=supersedes_id, community_id=community_of(data or {}))
+        supersedes_id=supersedes_id)
     # What arrived is its own record: the history starts with the first review or edit.
     submission.skip_history_when_saving = True
     submission.save()
@@ -288,6 +288,9 @@ def apply_target(submission):
     if form.requires_approval and submission.review != Submission.Review.APPROVED:
         return submission
     target = TARGETS[form.target]
+    # Placed in its community for the review filters (only forms that make records need it, and
+    # the plain receiving path stays as short as possible).
+    submission.community_id = community_of(submission.data)
     try:
         with transaction.atomic():
             values = values_for(target, form, submission.data)
@@ -297,7 +300,7 @@ def apply_target(submission):
         messages = getattr(exc, "messages", None) or [str(exc)]
         submission.status = Submission.Status.FAILED
         submission.error = _("No se pudo crear el registro: %(error)s") % {"error": "; ".join(map(str, messages))}
-    submission.save(update_fields=["record_ref", "status", "error"])
+    submission.save(update_fields=["record_ref", "status", "error", "community"])
     return submission
 
 
