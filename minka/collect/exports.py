@@ -28,6 +28,49 @@ def labels(xml_text, language):
     return result
 
 
+def choice_labels(xml_text, language):
+    """{answer path: {choice name: label}} for the select questions of a form, in a language."""
+    root = parse(xml_text.encode())
+    texts = {}
+    for translation in root.iter():
+        if local(translation.tag) == "translation" and translation.get("lang") == language:
+            for text in translation:
+                value = next((v for v in text if local(v.tag) == "value" and not v.get("form")), None)
+                if value is not None:
+                    texts[text.get("id", "")] = "".join(value.itertext()).strip()
+    lists = {}
+    for instance in root.iter():
+        if local(instance.tag) != "instance" or not instance.get("id"):
+            continue
+        names = {}
+        for item in instance.iter():
+            if local(item.tag) != "item":
+                continue
+            fields = {local(child.tag): child for child in item}
+            if "name" not in fields:
+                continue
+            # pyxform names a choice's label by an itextId child (several languages) or gives a label.
+            ident = (fields["itextId"].text or "").strip() if "itextId" in fields else ""
+            plain = (fields["label"].text or "").strip() if "label" in fields else ""
+            names[(fields["name"].text or "").strip()] = texts.get(ident) or plain
+        lists[instance.get("id")] = names
+    result = {}
+    for element in root.iter():
+        if local(element.tag) in ("select1", "select") and element.get("ref"):
+            itemset = next((c for c in element if local(c.tag) == "itemset"), None)
+            if itemset is not None and "instance('" in itemset.get("nodeset", ""):
+                list_id = itemset.get("nodeset").split("instance('", 1)[1].split("'", 1)[0]
+                if list_id in lists:
+                    result[element.get("ref").split("/", 2)[-1]] = lists[list_id]
+    return result
+
+
+def _labelled(value, choices):
+    if not choices or not value:
+        return value
+    return " ".join(choices.get(part, part) for part in str(value).split())
+
+
 def languages(xml_text):
     root = parse(xml_text.encode())
     return [t.get("lang") for t in root.iter() if local(t.tag) == "translation"]
@@ -45,6 +88,7 @@ def tables(form, submissions, language=""):
     version = form.current
     leaves, repeats = xform_fields(version.xml) if version else ([], {})
     names = labels(version.xml, language) if (version and language) else {}
+    choices = choice_labels(version.xml, language) if (version and language) else {}
     header = BASE + [names.get(p, p) for p in leaves]
     main, children = [], {path: [] for path in repeats}
     for submission in submissions:
@@ -52,14 +96,15 @@ def tables(form, submissions, language=""):
         data = submission.data or {}
         main.append([key, submission.submitted_by.get_username() if submission.submitted_by else "",
                      submission.received_at.isoformat(timespec="seconds"), submission.status, submission.review]
-                    + [_get(data, p) for p in leaves])
+                    + [_labelled(_get(data, p), choices.get(p)) for p in leaves])
         for path, child_paths in repeats.items():
             items = data
             for part in path.split("/"):
                 items = items.get(part, []) if isinstance(items, dict) else []
             for index, item in enumerate(items if isinstance(items, list) else [items], start=1):
                 if isinstance(item, dict):
-                    children[path].append([key, index] + [_get(item, c) for c in child_paths])
+                    children[path].append([key, index] + [_labelled(_get(item, c), choices.get(f"{path}/{c}"))
+                                                          for c in child_paths])
     result = [(form.form_id, header, main)]
     for path, child_paths in repeats.items():
         result.append((path.replace("/", "_"), ["PARENT_KEY", "index"] + [names.get(f"{path}/{c}", c)

@@ -142,6 +142,8 @@ def test_exports_have_repeats_as_sheets_labels_in_quechua_and_geopoints(client, 
     main, members = list(workbook["minka_familia"].values), list(workbook["members"].values)
     assert "Ayllup sutin" in main[0] and main[1][main[0].index("Ayllup sutin")] == "Familia Ccama Sallo"
     assert members[0][:3] == ("PARENT_KEY", "index", "Sutikuna") and [r[2] for r in members[1:]] == ["Rosa", "Elvis"]
+    sex = members[0].index("Warmi/qhari")
+    assert [r[sex] for r in members[1:]] == ["Warmi", "Qhari"]  # the answers' choices named in Quechua too
     assert members[1][0] == main[1][0]
     csv_text = manager.get(reverse("collect_export", args=["minka_familia", "csv"])).content.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("KEY,submitted_by")
