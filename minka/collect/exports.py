@@ -2,9 +2,7 @@
 by the submission's key (XLSX: a sheet each; CSV: the main table). Column headers are the answer
 names, or their labels in a language of the form. Geopoints as GeoJSON."""
 
-import io
-
-from openpyxl import Workbook
+from minka.core.tabular import write_xlsx_sheets
 
 from .xml import local, parse, xform_fields
 
@@ -113,15 +111,7 @@ def tables(form, submissions, language=""):
 
 
 def xlsx(form, submissions, language=""):
-    workbook = Workbook(write_only=True)
-    for name, header, rows in tables(form, submissions, language):
-        sheet = workbook.create_sheet(name[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return write_xlsx_sheets(tables(form, submissions, language))
 
 
 def geojson(form, submissions):

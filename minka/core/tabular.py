@@ -135,13 +135,19 @@ def write_csv(header, rows):
 
 
 def write_xlsx(title, header, rows):
+    return write_xlsx_sheets([(title, header, rows)])
+
+
+def write_xlsx_sheets(sheets):
+    """XLSX bytes with one sheet per (title, header, rows), written as a stream."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(title)[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(str(title)[:31])
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -8,9 +8,9 @@ import pytest
 
 from minka.chains import services
 from minka.chains.models import IncomeSource, Measure, Practice
-from minka.conftest import PASSWORD, build_territory, ensure_value_chains, make_user, register
+from minka.conftest import build_territory, ensure_value_chains, make_user, register
 from minka.people.models import ValueChain
-from minka.people.tests.test_browser import CHROMIUM, browser, overflowing  # noqa: F401  (fixture)
+from minka.people.tests.test_browser import CHROMIUM, browser, overflowing, sign_in  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason="make test installs chromium")
 
@@ -40,11 +40,7 @@ def test_a_technician_records_milk_on_a_phone_and_sees_the_familys_timeline(live
                                lines={milk_income: (Decimal(income), Decimal("900.00"))})
 
     page = browser.new_page(viewport={"width": 360, "height": 740})
-    page.goto(live_server.url + "/cuenta/ingresar/")
-    page.fill("#id_username", "tecnico")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/territorio/081210/")
+    sign_in(page, live_server, "tecnico")
     page.goto(f"{live_server.url}/familias/{family.pk}/")
 
     # Record today's milk from the family's page, typing a decimal comma as people do.

@@ -10,8 +10,8 @@ from django.conf import settings
 from minka.collect import services
 from minka.collect.models import Submission
 from minka.collect.tests.xlsforms import xlsform
-from minka.conftest import PASSWORD, build_territory, ensure_value_chains, make_user
-from minka.people.tests.test_browser import CHROMIUM, browser  # noqa: F401  (fixture)
+from minka.conftest import build_territory, ensure_value_chains, make_user
+from minka.people.tests.test_browser import CHROMIUM, browser, sign_in  # noqa: F401  (fixture)
 
 BUNDLE = Path(settings.BASE_DIR) / "build" / "static" / "collect" / "webform.js"
 pytestmark = pytest.mark.skipif(not (os.path.exists(CHROMIUM) and BUNDLE.exists()),
@@ -39,11 +39,7 @@ def test_a_form_is_filled_and_sent_from_the_browser(live_server, browser, settin
     page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
     page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
     page.on("response", lambda r: errors.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
-    page.goto(live_server.url + "/cuenta/ingresar/")
-    page.fill("#id_username", "tecnico")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/territorio/081210/")
+    sign_in(page, live_server, "tecnico")
     page.goto(live_server.url + "/recoleccion/conteo/llenar/")
     try:
         page.wait_for_selector("#webform[data-ready='1']", timeout=30000)

@@ -23,6 +23,15 @@ def overflowing(page, width=360):
         .map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40))""", width)
 
 
+def sign_in(page, live_server, username, landing="**/territorio/081210/"):
+    """Sign in through the login page, as a person does, and wait for the landing page."""
+    page.goto(live_server.url + "/cuenta/ingresar/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(landing)
+
+
 @pytest.fixture
 def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself

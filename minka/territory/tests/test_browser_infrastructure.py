@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from minka.conftest import PASSWORD, build_territory, ensure_value_chains, make_user
-from minka.people.tests.test_browser import CHROMIUM, browser, overflowing  # noqa: F401  (fixture)
+from minka.conftest import build_territory, ensure_value_chains, make_user
+from minka.people.tests.test_browser import CHROMIUM, browser, overflowing, sign_in  # noqa: F401  (fixture)
 from minka.territory import infrastructure
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="make test installs chromium")
@@ -23,11 +23,7 @@ def test_the_map_of_works_follows_the_filters(live_server, browser, settings):  
         infrastructure.save_infrastructure(actor=officer, kind="qocha", name=name, community=places[community],
                                            geometry={"type": "Point", "coordinates": point})
     page = browser.new_page(viewport={"width": 360, "height": 740})
-    page.goto(live_server.url + "/cuenta/ingresar/")
-    page.fill("#id_username", "municipal")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/territorio/081210/")
+    sign_in(page, live_server, "municipal")
     page.goto(live_server.url + "/infraestructura/")
     page.wait_for_selector("#map[data-loaded='2']")
     page.select_option("#id_place", "081210-C02")
