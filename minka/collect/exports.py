@@ -4,7 +4,7 @@ names, or their labels in a language of the form. Geopoints as GeoJSON."""
 
 from minka.core.tabular import write_xlsx_sheets
 
-from .xml import local, parse, xform_fields
+from .xml import geopoint, local, parse, xform_fields
 
 BASE = ["KEY", "submitted_by", "received_at", "status", "review"]
 
@@ -120,12 +120,9 @@ def geojson(form, submissions):
     features = []
     for submission in submissions:
         for path in leaves:
-            parts = str(_get(submission.data or {}, path)).split()
-            if len(parts) == 4:
-                try:
-                    lat, lon = float(parts[0]), float(parts[1])
-                except ValueError:
-                    continue
+            point = geopoint(_get(submission.data or {}, path))
+            if point:
+                lat, lon = point
                 features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
                                  "properties": {"key": submission.instance_id, "field": path,
                                                 "received_at": submission.received_at.isoformat(timespec="seconds")}})

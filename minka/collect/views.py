@@ -22,7 +22,7 @@ from .forms import AnswersForm, MappingForm, MediaUpload, ReviewForm, Submission
 from .models import ExportJob, Submission
 from .tasks import build_export
 from .targets import TARGETS, target_choices
-from .xml import xform_fields
+from .xml import geopoint, xform_fields
 
 
 @login_required
@@ -192,14 +192,9 @@ def _answers(data, prefix=""):
 def _geopoint(rows):
     """The first answer that reads as an ODK geopoint: "lat lon altitude accuracy"."""
     for path, value in rows:
-        parts = str(value).split()
-        if len(parts) == 4:
-            try:
-                lat, lon = float(parts[0]), float(parts[1])
-            except ValueError:
-                continue
-            if -90 <= lat <= 90 and -180 <= lon <= 180:
-                return {"path": path, "lat": lat, "lon": lon}
+        point = geopoint(value)
+        if point:
+            return {"path": path, "lat": point[0], "lon": point[1]}
     return None
 
 

@@ -114,3 +114,15 @@ def xform_fields(xml_text):
     if primary is not None:
         walk(primary, "", leaves)
     return leaves, repeats
+
+
+def geopoint(value):
+    """(lat, lon) of an ODK geopoint answer ("lat lon altitude accuracy"), or None."""
+    parts = str(value).split()
+    if len(parts) != 4:
+        return None
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError:
+        return None
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
