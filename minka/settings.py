@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "minka.chains",
     "minka.learning",
     "minka.collect",
+    "minka.observatory",
     "minka.demo",
 ]
 

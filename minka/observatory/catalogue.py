@@ -1,0 +1,65 @@
+"""The programs' indicators (seeds 000 and 003), loaded by a data migration; coordinators change
+them as data afterwards. Targets need the territory, so the demo (or a coordinator) sets them."""
+
+# code, kind, spec, unit, program, axis, level, es, fr, en, definition
+INDICATORS = [
+    ("beneficiaries", "households", {}, "familias", "dausangate", "Producción", "output",
+     "Familias beneficiarias", "Familles bénéficiaires", "Beneficiary families",
+     "Familias registradas; por cadena de valor (inscripción abierta) y por sexo del jefe o la jefa de familia."),
+    ("milk-producers", "households", {"chain": "milk"}, "familias", "dausangate", "Producción", "output",
+     "Familias productoras de leche", "Familles productrices de lait", "Milk-producing families",
+     "Familias con inscripción abierta en la cadena de leche (meta 490)."),
+    ("guinea-pig-producers", "households", {"chain": "guinea-pig"}, "familias", "dausangate", "Producción",
+     "output", "Familias criadoras de cuy", "Familles éleveuses de cobayes", "Guinea pig breeding families",
+     "Familias con inscripción abierta en la cadena de cuy (meta 240)."),
+    ("transition", "stage", {"stage": "transition"}, "familias", "dausangate", "Medio ambiente", "outcome",
+     "Familias en transición agroecológica o más", "Familles en transition agroécologique ou au-delà",
+     "Families in agroecological transition or beyond",
+     "Familias cuya última evaluación de la campaña alcanza la etapa «en transición» o una posterior, según las "
+     "reglas vigentes."),
+    ("fertiliser-kg", "fertiliser", {"unit": "kg"}, "kg", "dausangate", "Medio ambiente", "output",
+     "Abono orgánico sólido producido", "Engrais organique solide produit", "Solid organic fertiliser produced",
+     "Suma del compost y el humus producidos (kg) declarados en las evaluaciones de prácticas de la campaña."),
+    ("milk-quality", "quality_pass", {"chain": "milk"}, "%", "dausangate", "Producción", "outcome",
+     "Pruebas de leche aprobadas", "Tests de lait conformes", "Milk tests passed",
+     "Pruebas de calidad de leche aprobadas / pruebas juzgadas en la campaña, con el umbral vigente en cada prueba."),
+    ("participants", "participants", {}, "personas", "ecocuenca", "i. Fortalecimiento de capacidades", "output",
+     "Participantes en capacitaciones", "Participants aux formations", "Training participants",
+     "Personas registradas en la asistencia de las capacitaciones de la campaña, por tipo de actor y sexo."),
+    ("income-milk", "income_change", {"source": "milk", "base_season": 2020}, "%", "dausangate", "Ingresos",
+     "impact", "Cambio del ingreso neto por leche", "Évolution du revenu net du lait", "Change in net milk income",
+     "Ingreso neto por leche de las mismas familias frente a la línea de base 2020-21 (muestra pareada), en soles "
+     "corrientes (meta +5 %)."),
+    ("income-dairy", "income_change", {"source": "dairy", "base_season": 2020}, "%", "dausangate", "Ingresos",
+     "impact", "Cambio del ingreso neto por derivados lácteos", "Évolution du revenu net des produits laitiers",
+     "Change in net dairy income", "Igual que para la leche, fuente «derivados lácteos» (meta +10 %)."),
+    ("income-guinea-pig", "income_change", {"source": "guinea-pig", "base_season": 2020}, "%", "dausangate",
+     "Ingresos", "impact", "Cambio del ingreso neto por cuy", "Évolution du revenu net du cobaye",
+     "Change in net guinea pig income", "Igual que para la leche, fuente «cuy» (meta +15 %)."),
+]
+
+# indicator, breakdown, baseline, target (D'Ausangate, over its province)
+DAUSANGATE_TARGETS = [
+    ("milk-producers", "", 0, 490), ("guinea-pig-producers", "", 0, 240), ("income-milk", "", 0, 5),
+    ("income-dairy", "", 0, 10), ("income-guinea-pig", "", 0, 15),
+    ("beneficiaries", "chain:dairy", 0, 18), ("beneficiaries", "chain:mushroom", 0, 50),
+    ("beneficiaries", "chain:native-potato", 0, 20), ("beneficiaries", "chain:restaurant", 0, 10),
+]
+
+
+def load(apps):
+    Indicator = apps.get_model("observatory", "Indicator")
+    for order, (code, kind, spec, unit, program, axis, level, es, fr, en, definition) in enumerate(INDICATORS, 1):
+        Indicator.objects.update_or_create(code=code, defaults={
+            "kind": kind, "spec": spec, "unit": unit, "program": program, "axis": axis, "level": level, "name": es,
+            "name_fr": fr, "name_en": en, "definition": definition, "order": order})
+
+
+def set_program_targets(province):
+    """The D'Ausangate targets over its province (Quispicanchi)."""
+    from .models import Indicator, Target
+
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    for code, breakdown, baseline, target in DAUSANGATE_TARGETS:
+        Target.objects.update_or_create(indicator=indicators[code], territory=province, breakdown=breakdown,
+                                        defaults={"baseline": baseline, "target": target})
