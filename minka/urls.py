@@ -16,6 +16,7 @@ urlpatterns = [
     path("familias/<int:pk>/", people.household_detail, name="household_detail"),
     path("familias/<int:pk>/editar/", people.household_edit, name="household_edit"),
     path("", include("minka.collect.urls")),
+    path("", include("minka.observatory.urls")),
     path("", include("minka.chains.urls")),
     path("", include("minka.learning.urls")),
     path("", include("minka.territory.urls")),

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand
 from minka.accounts.demo import DEMO_PASSWORD, create_demo_users
 from minka.chains.demo import create_field_records, demo_technicians
 from minka.collect.standard_forms import publish_standard_forms
+from minka.observatory.catalogue import set_program_targets
+from minka.observatory.engine import refresh as refresh_indicators
 from minka.learning.demo import create_trainings
 from minka.people.demo import load_demo
 from minka.territory.demo import create_infrastructure
@@ -27,8 +29,11 @@ class Command(BaseCommand):
         # The shipped questionnaires, ready for ODK Collect on the demo (Cusco: D'Ausangate and Pomacanchi).
         cusco = Territory.objects.get(code="08")
         forms = publish_standard_forms(actor=technicians["default"], territory=cusco)
+        set_program_targets(Territory.objects.get(code="0812"))
+        values = refresh_indicators()
         if families or records:
             self.stdout.write(f"Demo: {families} familias, {records} registros de campo, {trainings} capacitaciones, "
-                              f"{works} obras de infraestructura, {len(forms)} formularios para ODK Collect "
+                              f"{works} obras de infraestructura, {len(forms)} formularios para ODK Collect, {values} valores de "
+                              f"indicadores "
                               f"({time.monotonic() - started:.0f} s).")
         self.stdout.write(f"Usuarios de demostración (contraseña {DEMO_PASSWORD}): " + ", ".join(users))
