@@ -6,6 +6,19 @@ from collections import defaultdict
 from .models import Indicator, Target, Value
 
 
+def breakdown_labels():
+    """What a breakdown key is called on the page: «chain:milk» → «Leche»."""
+    from minka.chains.models import Practice
+    from minka.learning.models import Actor
+    from minka.people.models import Person, ValueChain
+
+    labels = {f"chain:{c.code}": c.label for c in ValueChain.objects.all()}
+    labels |= {f"sex:{code}": str(name) for code, name in Person.Sex.choices}
+    labels |= {f"actor:{code}": str(name) for code, name in Actor.choices}
+    labels |= {f"practice:{p.code}": p.label for p in Practice.objects.all()}
+    return labels
+
+
 def dashboard(territory, children=()):
     indicators = list(Indicator.objects.all())
     values = Value.objects.filter(territory=territory).select_related("indicator")
@@ -18,6 +31,11 @@ def dashboard(territory, children=()):
         current = child_values[row.indicator_id].get(row.territory_id)
         if current is None or (row.season or 0) > (current.season or 0):
             child_values[row.indicator_id][row.territory_id] = row
+    names = breakdown_labels()
+    for row in values:
+        row.label = names.get(row.breakdown, row.breakdown)
+    for target in targets.values():
+        target.label = names.get(target.breakdown, target.breakdown)
     cards = []
     for indicator in indicators:
         rows = by_indicator.get(indicator.pk, [])
