@@ -53,3 +53,60 @@ def dashboard(territory, children=()):
             "children": [(child, child_values[indicator.pk].get(child.pk)) for child in children],
         })
     return cards
+
+
+def hidden_by_ancestors(indicator, territory):
+    """Whether a unit's figure is suppressed in its parent's table (or its parent's, up the tree):
+    the same figure must stay hidden on the unit's own page, or subtraction would reveal it."""
+    from .suppression import MIN_HOUSEHOLDS, hidden_cells
+
+    chain = [*territory.ancestors(), territory]
+    parents = [unit.pk for unit in chain[:-1]]
+    households = defaultdict(dict)
+    for territory_id, parent_id, count, season in Value.objects.filter(
+            indicator=indicator, breakdown="", territory__parent_id__in=parents).values_list(
+            "territory_id", "territory__parent_id", "households", "season").order_by("season"):
+        households[parent_id][territory_id] = count  # the latest season wins, as on the pages
+    parent_hidden = False
+    for parent, unit in zip(chain, chain[1:]):
+        hidden = hidden_cells(households[parent.pk], total_shown=not parent_hidden)
+        unit_count = households[parent.pk].get(unit.pk, 0)
+        parent_hidden = unit.pk in hidden or 0 < unit_count < MIN_HOUSEHOLDS
+    return parent_hidden
+
+
+def public_unit(territory, children):
+    """What the public may see of a unit: per indicator, the latest season's total, its children
+    and its breakdown by sex, with small figures and the ones they would reveal suppressed."""
+    from .suppression import MIN_HOUSEHOLDS, hidden_cells
+
+    indicators = list(Indicator.objects.all())
+    rows = Value.objects.filter(territory__in=[territory, *children]).select_related("indicator")
+    latest = {}
+    for row in rows:
+        key = (row.indicator_id, row.territory_id, row.breakdown)
+        if key not in latest or (row.season or 0) > (latest[key].season or 0):
+            latest[key] = row
+    sections = []
+    for indicator in indicators:
+        total = latest.get((indicator.pk, territory.pk, ""))
+        if total is None:
+            continue
+        total_hidden = total.households < MIN_HOUSEHOLDS or hidden_by_ancestors(indicator, territory)
+        kids = {child.pk: latest.get((indicator.pk, child.pk, "")) for child in children}
+        hide = hidden_cells({pk: row.households for pk, row in kids.items() if row}, total_shown=not total_hidden)
+        sexes = {code: latest.get((indicator.pk, territory.pk, f"sex:{code}")) for code in ("F", "M")}
+        hide_sex = hidden_cells({code: row.households for code, row in sexes.items() if row},
+                                total_shown=not total_hidden)
+        if None in hide or None in hide_sex:
+            total_hidden = True
+        if total_hidden:  # what adds up to a hidden total would give it away: hide it all
+            hide, hide_sex = set(kids), set(sexes)
+        sections.append({
+            "indicator": indicator, "total": None if total_hidden else total, "season": total.season,
+            "children": [(child, None if kids[child.pk] is None or child.pk in hide else kids[child.pk])
+                         for child in children],
+            "sexes": [(code, None if (row is None or code in hide_sex) else row) for code, row in sexes.items()]
+            if any(sexes.values()) else [],
+        })
+    return sections

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import public, views
 
 urlpatterns = [
     path("observatorio/", views.home, name="observatory_home"),
     path("observatorio/<str:code>/", views.dashboard, name="observatory_dashboard"),
     path("observatorio/<str:code>/recalcular/", views.refresh, name="observatory_refresh"),
+    path("publico/", public.portal, name="public_home"),
+    path("publico/<str:code>/", public.portal, name="public_unit"),
+    path("publico/<str:code>/datos.csv", public.open_data, name="public_data"),
 ]

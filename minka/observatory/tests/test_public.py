@@ -1,0 +1,60 @@
+"""The public observatory shows aggregates only, and no figure of fewer than 5 families, not even
+by subtracting the figures it does show from a total."""
+
+import pytest
+from django.urls import reverse
+
+from minka.conftest import register
+from minka.core.tabular import read_csv
+from minka.observatory import engine
+from minka.observatory.suppression import hidden_cells
+from minka.observatory.tests.test_engine import ensure_indicators  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def small_district(technician, coordinator, places, ensure_indicators):  # noqa: F811
+    for n in range(10):
+        register(technician, places["tinki"], name=f"Familia Ocongate {n}")
+    for n in range(3):
+        register(coordinator, places["ccopi"], name=f"Familia Ccatca {n}")
+    engine.refresh()
+
+
+def test_complementary_suppression_leaves_nothing_to_subtract():
+    assert hidden_cells({"a": 3, "b": 10, "c": 40}) == {"a", "b"}
+    assert hidden_cells({"a": 3, "b": 2, "c": 40}) == {"a", "b"}  # two hidden: no single unknown
+    assert hidden_cells({"a": 3}) == {"a", None}  # an only child: the total itself must go
+    assert hidden_cells({"a": 3, "b": 10}, total_shown=False) == {"a"}
+
+
+def test_the_public_page_hides_a_small_district_and_the_sibling_that_would_reveal_it(client, small_district):
+    page = client.get(reverse("public_unit", args=["0812"]))
+    assert page.status_code == 200  # no login
+    text = page.content.decode()
+    card = text[text.index('id="pub-beneficiaries"'):]
+    card = card[:card.index("</section>")]
+    assert "<b>13</b>" in card and ">3<" not in card and ">10<" not in card
+    assert "Familia Ocongate" not in text and "Juana" not in text  # no personal data at all
+    rows = read_csv(client.get(reverse("public_data", args=["0812"])).content).rows
+    beneficiaries = {(r["territory_code"], r["breakdown"]): r["value"] for _l, r in rows
+                     if r["indicator"] == "beneficiaries"}
+    assert beneficiaries[("0812", "")] == "13.0000"
+    assert beneficiaries[("081205", "")] == "" and beneficiaries[("081210", "")] == ""
+    # Trying to recover Ccatca by subtraction: the total minus every shown district leaves both unknown.
+    shown = [float(v) for (code, b), v in beneficiaries.items() if code != "0812" and not b and v]
+    assert shown == []
+
+
+def test_a_district_of_three_families_shows_no_figure(client, small_district):
+    text = client.get(reverse("public_unit", args=["081205"])).content.decode()
+    card = text[text.index('id="pub-beneficiaries"'):]
+    assert "<b>—</b>" in card[:card.index("</section>")]
+    assert client.get(reverse("public_unit", args=["081205-C01"])).status_code == 404  # communities: not yet
+
+
+def test_a_sibling_hidden_on_the_parent_page_stays_hidden_on_its_own_page(client, small_district):
+    """Otherwise the province (13) minus Ocongate's own page (10) would give Ccatca (3)."""
+    text = client.get(reverse("public_unit", args=["081210"])).content.decode()
+    card = text[text.index('id="pub-beneficiaries"'):]
+    assert "<b>—</b>" in card[:card.index("</section>")]
+    assert "Mujeres: —" in card[:card.index("</section>")]  # its breakdown would add up to it
