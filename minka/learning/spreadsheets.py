@@ -11,6 +11,7 @@ from minka.chains.models import Topic
 from minka.core.periods import parse_date
 from minka.core.tabular import ImportRejected, RowError, read_table, require_columns
 from minka.people.models import Household, Organisation
+from minka.people.services import SEX_WORDS
 from minka.territory.models import Territory
 
 from . import services
@@ -21,7 +22,6 @@ ACTOR_WORDS = {a.value: a.value for a in Actor} | {"familia": "family", "líder"
                                                    "autoridad": "leader", "municipalidad": "government",
                                                    "gobierno local": "government", "organización": "organisation",
                                                    "organizacion": "organisation", "": "family"}
-SEX_WORDS = {"f": "F", "mujer": "F", "warmi": "F", "m": "M", "hombre": "M", "qhari": "M", "": ""}
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from minka.accounts.permissions import EDIT_PEOPLE, can
+from minka.core.periods import parse_date
 from minka.core.tabular import ImportRejected, RowError, read_table, require_columns, write_csv, write_xlsx
 from minka.territory.models import Territory
 
@@ -143,15 +144,6 @@ LANGUAGE_WORDS = {"quz": "quz", "quechua": "quz", "runasimi": "quz", "es": "es",
                   "": "quz"}
 
 
-def _parse_date(text):
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def _community_lookup(rows, actor):
     """Communities named in the file, by code or by unique name within the actor's editable scope."""
     wanted = {row.get("community", "") for _line, row in rows}
@@ -252,10 +244,9 @@ def import_households(*, actor, data, filename, is_demo=False):
                 family["chains"].add(chains[code])
         if row.get("consent_date"):
             try:
-                family["consent"] = {"given_on": _parse_date(row["consent_date"]), "scope": Consent.Scope.PROGRAM}
-            except ValueError:
-                errors.append(RowError(line, _("fecha inválida: %(value)s (use AAAA-MM-DD o DD/MM/AAAA)")
-                                       % {"value": row["consent_date"]}, "consent_date"))
+                family["consent"] = {"given_on": parse_date(row["consent_date"]), "scope": Consent.Scope.PROGRAM}
+            except ValueError as exc:
+                errors.append(RowError(line, str(exc), "consent_date"))
     for family in families.values():
         if not family["members"]:
             continue
