@@ -24,6 +24,8 @@ PASSWORD = "s3cret-pass"
 def _fast_and_quiet(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MAP_TILES_URL = ""
+    settings.ANALYTICS_PATH = tmp_path / "analytics.duckdb"
+    settings.ANALYTICS_FOLLOW_CHANGES = False  # tests that follow changes say so
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -188,6 +188,11 @@ MEDIA_ROOT = Path(env("MINKA_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 
 # Background work (large exports) is queued in the database and run by `manage.py db_worker`.
+# The observatory's analytical store (DuckDB), written only by the indicator refreshes.
+ANALYTICS_PATH = Path(env("MINKA_ANALYTICS_PATH", str(DATA_DIR / "analytics.duckdb")))
+ANALYTICS_MEMORY = env("MINKA_ANALYTICS_MEMORY", "3GB")
+ANALYTICS_FOLLOW_CHANGES = env("MINKA_ANALYTICS_FOLLOW_CHANGES", "1") == "1"  # refresh after every commit
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
 # The largest submission (XML and its photos) a phone may send, in bytes.

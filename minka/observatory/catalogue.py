@@ -1,41 +1,65 @@
 """The programs' indicators (seeds 000 and 003), loaded by a data migration; coordinators change
 them as data afterwards. Targets need the territory, so the demo (or a coordinator) sets them."""
 
-# code, kind, spec, unit, program, axis, level, es, fr, en, definition
+SEASONAL = ["season", "year", "quarter", "month"]
+CS = ["chain", "sex", "age"]
+
+# code, kind, source, spec, breakdowns, periods, unit, program, axis, level, es, fr, en, definition
 INDICATORS = [
-    ("beneficiaries", "households", {}, "familias", "dausangate", "Producción", "output",
+    ("beneficiaries", "count", "households", {}, CS, [], "familias", "dausangate", "Producción", "output",
      "Familias beneficiarias", "Familles bénéficiaires", "Beneficiary families",
-     "Familias registradas; por cadena de valor (inscripción abierta) y por sexo del jefe o la jefa de familia."),
-    ("milk-producers", "households", {"chain": "milk"}, "familias", "dausangate", "Producción", "output",
-     "Familias productoras de leche", "Familles productrices de lait", "Milk-producing families",
-     "Familias con inscripción abierta en la cadena de leche (meta 490)."),
-    ("guinea-pig-producers", "households", {"chain": "guinea-pig"}, "familias", "dausangate", "Producción",
-     "output", "Familias criadoras de cuy", "Familles éleveuses de cobayes", "Guinea pig breeding families",
-     "Familias con inscripción abierta en la cadena de cuy (meta 240)."),
-    ("transition", "stage", {"stage": "transition"}, "familias", "dausangate", "Medio ambiente", "outcome",
+     "Familias registradas; por cadena de valor (inscripción abierta), por sexo y por edad del jefe o la jefa de "
+     "familia."),
+    ("milk-producers", "count", "households", {"chain": "milk"}, ["sex", "age"], [], "familias", "dausangate",
+     "Producción", "output", "Familias productoras de leche", "Familles productrices de lait",
+     "Milk-producing families", "Familias con inscripción abierta en la cadena de leche (meta 490)."),
+    ("guinea-pig-producers", "count", "households", {"chain": "guinea-pig"}, ["sex", "age"], [], "familias",
+     "dausangate", "Producción", "output", "Familias criadoras de cuy", "Familles éleveuses de cobayes",
+     "Guinea pig breeding families", "Familias con inscripción abierta en la cadena de cuy (meta 240)."),
+    ("transition", "count", "assessments", {"stage": "transition"}, ["sex", "chain"], ["season", "year"],
+     "familias", "dausangate", "Medio ambiente", "outcome",
      "Familias en transición agroecológica o más", "Familles en transition agroécologique ou au-delà",
      "Families in agroecological transition or beyond",
-     "Familias cuya última evaluación de la campaña alcanza la etapa «en transición» o una posterior, según las "
+     "Familias cuya última evaluación del periodo alcanza la etapa «en transición» o una posterior, según las "
      "reglas vigentes."),
-    ("fertiliser-kg", "fertiliser", {"unit": "kg"}, "kg", "dausangate", "Medio ambiente", "output",
+    ("transition-share", "share", "assessments", {"stage": "transition"}, ["sex"], ["season"], "%", "dausangate",
+     "Medio ambiente", "outcome", "Parte de las familias evaluadas en transición o más",
+     "Part des familles évaluées en transition ou au-delà", "Share of assessed families in transition or beyond",
+     "Familias en transición o más / familias evaluadas en la campaña (última evaluación de cada familia)."),
+    ("fertiliser-kg", "sum", "practices", {"fertiliser": True, "unit": "kg"}, ["practice", "sex"], SEASONAL, "kg",
+     "dausangate", "Medio ambiente", "output",
      "Abono orgánico sólido producido", "Engrais organique solide produit", "Solid organic fertiliser produced",
-     "Suma del compost y el humus producidos (kg) declarados en las evaluaciones de prácticas de la campaña."),
-    ("milk-quality", "quality_pass", {"chain": "milk"}, "%", "dausangate", "Producción", "outcome",
-     "Pruebas de leche aprobadas", "Tests de lait conformes", "Milk tests passed",
-     "Pruebas de calidad de leche aprobadas / pruebas juzgadas en la campaña, con el umbral vigente en cada prueba."),
-    ("participants", "participants", {}, "personas", "ecocuenca", "i. Fortalecimiento de capacidades", "output",
+     "Suma del compost y el humus producidos (kg) declarados en las evaluaciones de prácticas del periodo."),
+    ("milk-volume", "sum", "measures", {"measure": "milk-litres-month"}, ["sex"], SEASONAL, "L", "dausangate",
+     "Producción", "output", "Leche producida", "Lait produit", "Milk produced",
+     "Suma de los litros por mes registrados en la producción de leche del periodo."),
+    ("milk-fat", "mean", "measures", {"measure": "milk-fat"}, [], SEASONAL, "%", "dausangate", "Producción",
+     "outcome", "Grasa de la leche (promedio)", "Matière grasse du lait (moyenne)", "Milk fat (average)",
+     "Promedio de la grasa medida en las pruebas de leche del periodo (suma de las medidas / número de medidas)."),
+    ("milk-quality", "ratio", "tests", {"chain": "milk"}, ["sex"], SEASONAL, "%", "dausangate", "Producción",
+     "outcome", "Pruebas de leche aprobadas", "Tests de lait conformes", "Milk tests passed",
+     "Pruebas de calidad de leche aprobadas / pruebas juzgadas en el periodo, con el umbral vigente en cada prueba."),
+    ("trainings", "count", "trainings", {}, [], ["season", "year"], "eventos", "ecocuenca",
+     "i. Fortalecimiento de capacidades", "output", "Capacitaciones realizadas", "Formations réalisées",
+     "Trainings held", "Eventos de capacitación (talleres, escuelas de campo, pasantías…) que empezaron en el periodo."),
+    ("participants", "count", "participants", {}, ["actor", "sex", "age"], ["season", "year", "quarter"],
+     "personas", "ecocuenca", "i. Fortalecimiento de capacidades", "output",
      "Participantes en capacitaciones", "Participants aux formations", "Training participants",
-     "Personas registradas en la asistencia de las capacitaciones de la campaña, por tipo de actor y sexo."),
-    ("income-milk", "income_change", {"source": "milk", "base_season": 2020}, "%", "dausangate", "Ingresos",
-     "impact", "Cambio del ingreso neto por leche", "Évolution du revenu net du lait", "Change in net milk income",
+     "Participaciones registradas en la asistencia de las capacitaciones del periodo, por tipo de actor, sexo y edad; "
+     "una persona que asiste a dos eventos cuenta dos veces."),
+    ("income-milk", "change", "income", {"income_source": "milk", "base_season": 2020}, ["sex"], ["season"], "%",
+     "dausangate", "Ingresos", "impact", "Cambio del ingreso neto por leche", "Évolution du revenu net du lait",
+     "Change in net milk income",
      "Ingreso neto por leche de las mismas familias frente a la línea de base 2020-21 (muestra pareada), en soles "
      "corrientes (meta +5 %)."),
-    ("income-dairy", "income_change", {"source": "dairy", "base_season": 2020}, "%", "dausangate", "Ingresos",
-     "impact", "Cambio del ingreso neto por derivados lácteos", "Évolution du revenu net des produits laitiers",
-     "Change in net dairy income", "Igual que para la leche, fuente «derivados lácteos» (meta +10 %)."),
-    ("income-guinea-pig", "income_change", {"source": "guinea-pig", "base_season": 2020}, "%", "dausangate",
-     "Ingresos", "impact", "Cambio del ingreso neto por cuy", "Évolution du revenu net du cobaye",
-     "Change in net guinea pig income", "Igual que para la leche, fuente «cuy» (meta +15 %)."),
+    ("income-dairy", "change", "income", {"income_source": "dairy", "base_season": 2020}, ["sex"], ["season"], "%",
+     "dausangate", "Ingresos", "impact", "Cambio del ingreso neto por derivados lácteos",
+     "Évolution du revenu net des produits laitiers", "Change in net dairy income",
+     "Igual que para la leche, fuente «derivados lácteos» (meta +10 %)."),
+    ("income-guinea-pig", "change", "income", {"income_source": "guinea-pig", "base_season": 2020}, ["sex"],
+     ["season"], "%", "dausangate", "Ingresos", "impact", "Cambio del ingreso neto por cuy",
+     "Évolution du revenu net du cobaye", "Change in net guinea pig income",
+     "Igual que para la leche, fuente «cuy» (meta +15 %)."),
 ]
 
 # indicator, breakdown, baseline, target (D'Ausangate, over its province)
@@ -49,9 +73,10 @@ DAUSANGATE_TARGETS = [
 
 def load(apps):
     Indicator = apps.get_model("observatory", "Indicator")
-    for order, (code, kind, spec, unit, program, axis, level, es, fr, en, definition) in enumerate(INDICATORS, 1):
+    for order, (code, kind, source, spec, breakdowns, periods, unit, program, axis, level, es, fr, en,
+                definition) in enumerate(INDICATORS, 1):
         Indicator.objects.update_or_create(code=code, defaults={
-            "kind": kind, "spec": spec, "unit": unit, "program": program, "axis": axis, "level": level, "name": es,
+            "kind": kind, "source": source, "spec": spec, "breakdowns": breakdowns, "periods": periods, "unit": unit, "program": program, "axis": axis, "level": level, "name": es,
             "name_fr": fr, "name_en": en, "definition": definition, "order": order})
 
 

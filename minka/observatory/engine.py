@@ -1,148 +1,613 @@
-"""Computing every indicator for every territory unit and season from the records.
+"""Computing every indicator for every territory unit, watershed and period, with DuckDB.
 
-Facts are counted once at the level where they happen (a family's community, a training's place),
-as additive parts — a numerator, a denominator and the number of families — and then added up
-along the materialised path to every unit above. Ratios, averages and changes are derived from
-the sums, never averaged from averages, so a roll-up is correct by construction."""
+The engine keeps an analytical store, a DuckDB file (`settings.ANALYTICS_PATH`), that only it opens:
 
-from collections import defaultdict
+- the *mirror*: narrow copies of what indicators read (families and their heads, enrolments,
+  persons, records and their measures, assessments and practices, income, trainings and
+  participants), replaced per family or per training when they change;
+- `leaf`: the additive parts of every indicator where its facts happen (a family's community, a
+  training's place), per period and breakdown: numerator, denominator and the number of families
+  (or persons, or events) the figure rests on;
+- `cube`: the same parts added up to every unit above, in both trees (territory and watersheds).
+
+Pages read `Value` rows in the operational database, written from the cube.
+
+A full refresh rebuilds the mirror from the database (DuckDB reads PostgreSQL itself when it can,
+otherwise rows come through Django's connection), computes every indicator in SQL and replaces the
+values. An incremental refresh replaces the mirror rows of the families and trainings that changed,
+recomputes the leaf parts of the places they were and are in, adds the difference to the cube along
+the trees and writes only the values that changed. Both give the same figures by construction:
+every part is a sum, and every family is in exactly one place."""
+
+import contextlib
+import csv
+import logging
+import os
+import re
+import tempfile
+import time
 from decimal import Decimal
 
-from django.db import transaction
-
-
-from minka.chains.models import STAGE_ORDER, AdoptedPractice, IncomeLine, PracticeAssessment, Record
-from minka.core.periods import season_of
-from minka.learning.models import Participant
-from minka.people.models import Enrolment, Household, Person
-from minka.territory.models import Territory
+import duckdb
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from .models import Indicator, Value
 
-ZERO = Decimal("0")
+log = logging.getLogger(__name__)
+
+STAGES = ["conventional", "transition", "agroecological", "organic"]
+
+# table: (columns, SELECT in the operational database, the column that says whose rows they are)
+HOUSEHOLD_MIRROR = {
+    "m_household": (
+        "household BIGINT, place BIGINT, sex VARCHAR, birth_year INTEGER",
+        "SELECT h.id, h.community_id, p.sex, p.birth_year FROM {p}people_household h "
+        "LEFT JOIN {p}people_person p ON p.household_id = h.id AND p.role = 'head'", "h.id"),
+    "m_enrolment": (
+        "household BIGINT, chain VARCHAR",
+        "SELECT e.household_id, c.code FROM {p}people_enrolment e JOIN {p}people_valuechain c ON c.id = e.chain_id "
+        "WHERE e.until IS NULL", "e.household_id"),
+    "m_person": (
+        "person BIGINT, household BIGINT, sex VARCHAR, birth_year INTEGER",
+        "SELECT p.id, p.household_id, p.sex, p.birth_year FROM {p}people_person p", "p.household_id"),
+    "m_record": (
+        "record BIGINT, household BIGINT, chain VARCHAR, purpose VARCHAR, d DATE, passed BOOLEAN",
+        "SELECT r.id, r.household_id, c.code, r.purpose, r.date, r.passed FROM {p}chains_record r "
+        "LEFT JOIN {p}people_valuechain c ON c.id = r.chain_id", "r.household_id"),
+    "m_value": (
+        "record BIGINT, household BIGINT, measure VARCHAR, number DECIMAL(18,4)",
+        "SELECT v.record_id, r.household_id, m.code, v.number FROM {p}chains_recordvalue v "
+        "JOIN {p}chains_record r ON r.id = v.record_id JOIN {p}chains_measure m ON m.id = v.measure_id "
+        "WHERE v.number IS NOT NULL", "r.household_id"),
+    "m_assessment": (
+        "assessment BIGINT, household BIGINT, d DATE, stage VARCHAR",
+        "SELECT a.id, a.household_id, a.date, a.stage FROM {p}chains_practiceassessment a", "a.household_id"),
+    "m_practice": (
+        "assessment BIGINT, household BIGINT, d DATE, practice VARCHAR, fertiliser BOOLEAN, unit VARCHAR, "
+        "quantity DECIMAL(18,4)",
+        "SELECT a.id, a.household_id, a.date, p.code, p.is_fertiliser, u.symbol, x.quantity "
+        "FROM {p}chains_adoptedpractice x JOIN {p}chains_practiceassessment a ON a.id = x.assessment_id "
+        "JOIN {p}chains_practice p ON p.id = x.practice_id LEFT JOIN {p}chains_unit u ON u.id = p.quantity_unit_id",
+        "a.household_id"),
+    "m_income": (
+        "household BIGINT, season INTEGER, source VARCHAR, net DECIMAL(18,4)",
+        "SELECT s.household_id, s.season, src.code, l.income - l.costs FROM {p}chains_incomeline l "
+        "JOIN {p}chains_incomesurvey s ON s.id = l.survey_id JOIN {p}chains_incomesource src ON src.id = l.source_id",
+        "s.household_id"),
+}
+TRAINING_MIRROR = {
+    "m_training": (
+        "training BIGINT, place BIGINT, d DATE",
+        "SELECT t.id, t.place_id, t.start_date FROM {p}learning_training t", "t.id"),
+    "m_participant": (
+        "participant BIGINT, training BIGINT, place BIGINT, d DATE, actor VARCHAR, sex VARCHAR, birth_year INTEGER",
+        "SELECT x.id, t.id, t.place_id, t.start_date, x.actor, x.sex, pe.birth_year FROM {p}learning_participant x "
+        "JOIN {p}learning_training t ON t.id = x.training_id LEFT JOIN {p}people_person pe ON pe.id = x.person_id",
+        "t.id"),
+}
+TREE_MIRROR = {
+    "m_territory": ("id BIGINT, code VARCHAR, path VARCHAR, kind VARCHAR",
+                    "SELECT t.id, t.code, t.path, t.kind FROM {p}territory_territory t", None),
+    "m_watershed": ("id BIGINT, code VARCHAR, path VARCHAR",
+                    "SELECT w.id, w.code, w.path FROM {p}territory_watershed w", None),
+    "m_member": ("watershed BIGINT, territory BIGINT",
+                 "SELECT m.watershed_id, m.territory_id FROM {p}territory_watershed_communities m", None),
+}
+MIRROR = HOUSEHOLD_MIRROR | TRAINING_MIRROR | TREE_MIRROR
+
+HOUSEHOLD_SOURCES = {"households", "persons", "measures", "tests", "assessments", "practices", "income"}
+TRAINING_SOURCES = {"participants", "trainings"}
+DATED_SOURCES = {"measures", "tests", "assessments", "practices", "participants", "trainings"}
+SEASONAL_SOURCES = DATED_SOURCES | {"income"}
+
+SEASON = "CASE WHEN month({d}) >= 8 THEN year({d}) ELSE year({d}) - 1 END"
+CHAINS = "(SELECT household, list(chain ORDER BY chain) AS chains FROM m_enrolment GROUP BY household)"
+
+AGGREGATES = {  # kind: numerator, denominator (0 when the kind has none), families the figure rests on
+    "count": ("count(DISTINCT unit) FILTER (WHERE flag)", "0"),
+    "sum": ("coalesce(sum(value) FILTER (WHERE flag), 0)", "0"),
+    "mean": ("coalesce(sum(value) FILTER (WHERE flag), 0)", "count(*) FILTER (WHERE flag)"),
+    "ratio": ("count(*) FILTER (WHERE flag)", "count(*)"),
+    "share": ("count(DISTINCT unit) FILTER (WHERE flag)", "count(DISTINCT unit)"),
+    "change": ("sum(value)", "sum(before)"),
+}
+WITH_DENOMINATOR = {"mean", "ratio", "share", "change"}
 
 
-class Facts:
-    """Additive parts per (place, season, breakdown): numerator, denominator, families."""
-
-    def __init__(self):
-        self.parts = defaultdict(lambda: [ZERO, ZERO, set()])
-
-    def add(self, place, season, breakdown, numerator=1, denominator=0, household=None):
-        part = self.parts[(place, season, breakdown)]
-        part[0] += Decimal(numerator)
-        part[1] += Decimal(denominator)
-        if household is not None:
-            part[2].add(household)
+def _lit(value):
+    """A value of a definition as an SQL literal (definitions are data typed by coordinators)."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        return str(Decimal(str(value)))
+    return "'" + str(value).replace("'", "''") + "'"
 
 
-def _households(indicator, facts):
-    chain = indicator.spec.get("chain")
-    heads = dict(Person.objects.filter(role=Person.Role.HEAD).values_list("household_id", "sex"))
-    if chain:
-        rows = Enrolment.objects.filter(until__isnull=True, chain__code=chain).values_list(
-            "household_id", "household__community_id").distinct()
+def check_definition(indicator):
+    """Refuse a definition the engine cannot compute, with the reason."""
+    spec, errors = indicator.spec or {}, {}
+    if not isinstance(spec, dict):
+        raise ValidationError({"spec": _("Las condiciones deben ser un objeto JSON.")})
+    unknown = set(indicator.breakdowns or []) - set(Indicator.BREAKDOWNS)
+    if unknown:
+        errors["breakdowns"] = _("Desagregación desconocida: %(v)s.") % {"v": ", ".join(sorted(unknown))}
+    unknown = set(indicator.periods or []) - set(Indicator.PERIODS)
+    if unknown:
+        errors["periods"] = _("Periodo desconocido: %(v)s.") % {"v": ", ".join(sorted(unknown))}
+    if indicator.periods and indicator.source not in SEASONAL_SOURCES:
+        errors["periods"] = _("Esta fuente describe la situación actual: no tiene periodos.")
+    if indicator.source == "income" and set(indicator.periods or []) - {"season"}:
+        errors["periods"] = _("El ingreso se registra por campaña agrícola: solo el periodo «season».")
+    if indicator.kind == "change":
+        if indicator.source != "income" or "base_season" not in spec:
+            errors["kind"] = _("El cambio pareado compara el ingreso de una campaña base (base_season).")
+        elif indicator.periods != ["season"]:
+            errors["periods"] = _("El cambio pareado se calcula por campaña: periodos = [\"season\"].")
+    if indicator.source == "measures" and not spec.get("measure"):
+        errors["spec"] = _("Indique la medición (measure) que se cuenta o se suma.")
+    if indicator.source == "assessments" and spec.get("stage", "transition") not in STAGES:
+        errors["spec"] = _("Etapa desconocida: %(v)s.") % {"v": spec.get("stage")}
+    for bound in ("min", "max", "base_season"):
+        if bound in spec:
+            try:
+                Decimal(str(spec[bound]))
+            except ArithmeticError:
+                errors["spec"] = _("«%(k)s» debe ser un número.") % {"k": bound}
+    if errors:
+        raise ValidationError(errors)
+
+
+STAGES_SQL = "[" + ", ".join(_lit(s) for s in STAGES) + "]"
+
+
+def _condition(spec, column="value"):
+    parts = []
+    if "min" in spec:
+        parts.append(f"{column} >= {_lit(Decimal(str(spec['min'])))}")
+    if "max" in spec:
+        parts.append(f"{column} <= {_lit(Decimal(str(spec['max'])))}")
+    return " AND ".join(parts) or "TRUE"
+
+
+def _facts(indicator):
+    """One row per fact of the indicator's source, with the same columns whatever the source:
+    unit (what is counted), who (the family or person for suppression), place, d, season, value,
+    flag (meets the condition), the breakdown attributes and a key to order facts."""
+    spec, source = indicator.spec or {}, indicator.source
+    head = "h.place, h.sex, h.birth_year"
+    where = []
+    if source == "households":
+        sql = (f"SELECT h.household AS unit, h.household AS who, {head}, NULL::DATE AS d, NULL::INTEGER AS season, "
+               f"1::DECIMAL(18,4) AS value, TRUE AS flag, coalesce(e.chains, []::VARCHAR[]) AS chains, "
+               f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, h.household AS key "
+               f"FROM m_household h LEFT JOIN {CHAINS} e USING (household)")
+        if spec.get("chain"):
+            where.append(f"list_contains(coalesce(e.chains, []::VARCHAR[]), {_lit(spec['chain'])})")
+    elif source == "persons":
+        sql = (f"SELECT p.person AS unit, p.household AS who, h.place, p.sex, p.birth_year, NULL::DATE AS d, "
+               f"NULL::INTEGER AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, "
+               f"coalesce(e.chains, []::VARCHAR[]) AS chains, NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, "
+               f"p.person AS key FROM m_person p JOIN m_household h USING (household) LEFT JOIN {CHAINS} e "
+               f"USING (household)")
+        if spec.get("sex"):
+            where.append(f"p.sex = {_lit(spec['sex'])}")
+    elif source == "measures":
+        sql = (f"SELECT r.household AS unit, r.household AS who, {head}, r.d, {SEASON.format(d='r.d')} AS season, "
+               f"v.number AS value, {_condition(spec, 'v.number')} AS flag, [r.chain] AS chains, "
+               f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, r.record AS key "
+               f"FROM m_value v JOIN m_record r USING (record) JOIN m_household h ON h.household = r.household")
+        where.append(f"v.measure = {_lit(spec.get('measure', ''))}")
+    elif source == "tests":
+        sql = (f"SELECT r.household AS unit, r.household AS who, {head}, r.d, {SEASON.format(d='r.d')} AS season, "
+               f"1::DECIMAL(18,4) AS value, r.passed AS flag, [r.chain] AS chains, NULL::VARCHAR AS actor, "
+               f"NULL::VARCHAR AS practice, r.record AS key FROM m_record r JOIN m_household h USING (household)")
+        where += ["r.purpose = 'quality'", "r.passed IS NOT NULL"]
+    elif source == "assessments":
+        stage = STAGES.index(spec.get("stage", "transition")) + 1
+        sql = (f"SELECT a.household AS unit, a.household AS who, {head}, a.d, {SEASON.format(d='a.d')} AS season, "
+               f"1::DECIMAL(18,4) AS value, list_position({STAGES_SQL}, a.stage) >= {stage} "
+               f"AS flag, coalesce(e.chains, []::VARCHAR[]) AS chains, NULL::VARCHAR AS actor, "
+               f"NULL::VARCHAR AS practice, a.assessment AS key FROM m_assessment a JOIN m_household h "
+               f"USING (household) LEFT JOIN {CHAINS} e USING (household)")
+    elif source == "practices":
+        sql = (f"SELECT x.household AS unit, x.household AS who, {head}, x.d, {SEASON.format(d='x.d')} AS season, "
+               f"x.quantity AS value, {_condition(spec, 'x.quantity')} AS flag, "
+               f"coalesce(e.chains, []::VARCHAR[]) AS chains, NULL::VARCHAR AS actor, x.practice, "
+               f"x.assessment AS key FROM m_practice x JOIN m_household h USING (household) "
+               f"LEFT JOIN {CHAINS} e USING (household)")
+        where.append("x.quantity IS NOT NULL")
+        if "fertiliser" in spec:
+            where.append(f"x.fertiliser = {_lit(bool(spec['fertiliser']))}")
+        if spec.get("unit"):
+            where.append(f"x.unit = {_lit(spec['unit'])}")
+        if spec.get("practice"):
+            where.append(f"x.practice = {_lit(spec['practice'])}")
+    elif source == "income":
+        filters = f"WHERE source = {_lit(spec['income_source'])}" if spec.get("income_source") else ""
+        sql = (f"SELECT i.household AS unit, i.household AS who, {head}, NULL::DATE AS d, i.season, "
+               f"i.net AS value, {_condition(spec, 'i.net')} AS flag, coalesce(e.chains, []::VARCHAR[]) AS chains, "
+               f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, i.household AS key "
+               f"FROM (SELECT household, season, sum(net) AS net FROM m_income {filters} GROUP BY ALL) i "
+               f"JOIN m_household h USING (household) LEFT JOIN {CHAINS} e USING (household)")
+    elif source == "participants":
+        sql = (f"SELECT x.participant AS unit, x.participant AS who, x.place, x.sex, x.birth_year, x.d, "
+               f"{SEASON.format(d='x.d')} AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, "
+               f"[]::VARCHAR[] AS chains, x.actor, NULL::VARCHAR AS practice, x.participant AS key "
+               f"FROM m_participant x")
+        if spec.get("actor"):
+            where.append(f"x.actor = {_lit(spec['actor'])}")
+        if spec.get("sex"):
+            where.append(f"x.sex = {_lit(spec['sex'])}")
+    elif source == "trainings":
+        sql = (f"SELECT t.training AS unit, t.training AS who, t.place, NULL::VARCHAR AS sex, "
+               f"NULL::INTEGER AS birth_year, t.d, {SEASON.format(d='t.d')} AS season, 1::DECIMAL(18,4) AS value, "
+               f"TRUE AS flag, []::VARCHAR[] AS chains, NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, "
+               f"t.training AS key FROM m_training t")
     else:
-        rows = Household.objects.values_list("pk", "community_id")
-    for household, community in rows:
-        for breakdown in ("", f"sex:{heads.get(household, '')}"):
-            facts.add(community, None, breakdown, household=household)
-    if not chain:
-        for household, community, code in Enrolment.objects.filter(until__isnull=True).values_list(
-                "household_id", "household__community_id", "chain__code"):
-            facts.add(community, None, f"chain:{code}", household=household)
+        raise ValueError(source)
+    if spec.get("chain") and source in ("measures", "tests"):
+        where.append(f"r.chain = {_lit(spec['chain'])}")
+    if spec.get("chain") and source in ("assessments", "practices", "income", "persons"):
+        where.append(f"list_contains(coalesce(e.chains, []::VARCHAR[]), {_lit(spec['chain'])})")
+    where.append("place IS NOT NULL")
+    return f"SELECT * FROM ({sql} WHERE {' AND '.join(where)})"
 
 
-def _stage(indicator, facts):
-    threshold = STAGE_ORDER.index(indicator.spec.get("stage", "transition"))
-    latest = {}
-    for household, community, date, stage in PracticeAssessment.objects.order_by("date", "pk").values_list(
-            "household_id", "household__community_id", "date", "stage"):
-        latest[(household, season_of(date))] = (community, stage)
-    for (household, season), (community, stage) in latest.items():
-        reached = STAGE_ORDER.index(stage) >= threshold
-        facts.add(community, season, "", numerator=1 if reached else 0, denominator=1, household=household)
+def _periods(indicator):
+    chosen = indicator.periods or []
+    if not chosen:
+        return "['']"
+    parts = {"season": "'S' || season", "year": "'Y' || year(d)",
+             "quarter": "'Q' || year(d) || '-' || quarter(d)", "month": "'M' || strftime(d, '%Y-%m')"}
+    return "list_filter([" + ", ".join(parts[p] for p in chosen) + "], x -> x IS NOT NULL)"
 
 
-def _fertiliser(indicator, facts):
-    unit = indicator.spec.get("unit", "kg")
-    rows = AdoptedPractice.objects.filter(practice__is_fertiliser=True, quantity__isnull=False,
-                                          practice__quantity_unit__symbol=unit).values_list(
-        "assessment__household_id", "assessment__household__community_id", "assessment__date", "quantity",
-        "practice__code")
-    for household, community, date, quantity, practice in rows:
-        for breakdown in ("", f"practice:{practice}"):
-            facts.add(community, season_of(date), breakdown, numerator=quantity, household=household)
+def _breakdowns(indicator):
+    age = ("CASE WHEN birth_year IS NULL THEN NULL "
+           "WHEN coalesce(year(d), season, year(current_date)) - birth_year < 30 THEN 'age:youth' "
+           "WHEN coalesce(year(d), season, year(current_date)) - birth_year < 60 THEN 'age:adult' "
+           "ELSE 'age:elder' END")
+    parts = {"sex": "'sex:' || nullif(sex, '')", "age": age, "actor": "'actor:' || actor",
+             "practice": "'practice:' || practice"}
+    chosen = indicator.breakdowns or []
+    items = "[''" + "".join(f", {parts[b]}" for b in chosen if b in parts) + "]"
+    if "chain" in chosen:
+        items += " || list_transform(list_filter(chains, c -> c IS NOT NULL), c -> 'chain:' || c)"
+    return f"list_filter({items}, x -> x IS NOT NULL)"
 
 
-def _quality_pass(indicator, facts):
-    records = Record.objects.filter(purpose="quality", passed__isnull=False)
-    if indicator.spec.get("chain"):
-        records = records.filter(chain__code=indicator.spec["chain"])
-    for household, community, date, passed in records.values_list("household_id", "household__community_id",
-                                                                    "date", "passed"):
-        facts.add(community, season_of(date), "", numerator=1 if passed else 0, denominator=1, household=household)
+def leaf_sql(indicator, only_affected=False):
+    """The additive parts of one indicator per place, period and breakdown."""
+    facts = _facts(indicator)
+    if only_affected:
+        facts = f"SELECT * FROM ({facts}) WHERE place IN (SELECT place FROM affected)"
+    if indicator.kind == "change":
+        base = int(indicator.spec["base_season"])
+        facts = (f"SELECT f.*, b.value AS before FROM ({facts}) f JOIN (SELECT unit, value FROM ({facts}) "
+                 f"WHERE season = {base}) b USING (unit) WHERE f.season > {base}")
+    periods = f"SELECT *, unnest({_periods(indicator)}) AS period FROM ({facts})"
+    if indicator.source == "assessments":  # a family counts by its latest assessment of the period
+        periods = (f"SELECT * FROM ({periods}) QUALIFY row_number() OVER "
+                   f"(PARTITION BY unit, period ORDER BY d DESC, key DESC) = 1")
+    # Breakdowns for the situation today, seasons and years; months and quarters are totals only.
+    cells = (f"SELECT *, unnest(CASE WHEN left(period, 1) IN ('', 'S', 'Y') THEN {_breakdowns(indicator)} "
+             f"ELSE [''] END) AS breakdown FROM ({periods})")
+    numerator, denominator = AGGREGATES[indicator.kind]
+    return (f"SELECT {int(indicator.pk)} AS indicator, place, period, breakdown, "
+            f"CAST({numerator} AS DECIMAL(38,4)) AS num, CAST({denominator} AS DECIMAL(38,4)) AS den, "
+            f"count(DISTINCT who) AS n FROM ({cells}) GROUP BY place, period, breakdown")
 
 
-def _participants(indicator, facts):
-    for pk, place, date, actor, sex in Participant.objects.values_list(
-            "pk", "training__place_id", "training__start_date", "actor", "sex"):
-        for breakdown in ("", f"actor:{actor}", f"sex:{sex}"):
-            facts.add(place, season_of(date), breakdown, household=("participant", pk))
+# --- the store -----------------------------------------------------------------------------------
 
 
-def _income_change(indicator, facts):
-    """Net income of the same families in the base season and each later season."""
-    lines = IncomeLine.objects.all()
-    if indicator.spec.get("source"):
-        lines = lines.filter(source__code=indicator.spec["source"])
-    net = defaultdict(lambda: ZERO)
-    community = {}
-    for household, place, season, income, costs in lines.values_list(
-            "survey__household_id", "survey__household__community_id", "survey__season", "income", "costs"):
-        net[(household, season)] += income - costs
-        community[household] = place
-    base = indicator.spec.get("base_season", 2020)
-    for (household, season), after in net.items():
-        before = net.get((household, base))
-        if season > base and before is not None:
-            facts.add(community[household], season, "", numerator=after, denominator=before, household=household)
+def _attachable():
+    """DuckDB reads and writes PostgreSQL itself, outside a transaction of Django's (which it
+    could not see). SQLite databases are small: their rows come through Django's connection."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-COMPUTE = {Indicator.Kind.HOUSEHOLDS: _households, Indicator.Kind.STAGE: _stage,
-           Indicator.Kind.FERTILISER: _fertiliser, Indicator.Kind.QUALITY_PASS: _quality_pass,
-           Indicator.Kind.PARTICIPANTS: _participants, Indicator.Kind.INCOME_CHANGE: _income_change}
+def _conninfo():
+    db = connection.settings_dict
+    parts = {"dbname": db["NAME"], "host": db.get("HOST"), "port": db.get("PORT"), "user": db.get("USER"),
+             "password": db.get("PASSWORD")}
+    libpq = " ".join(f"{k}='{str(v).replace(chr(92), chr(92) * 2).replace(chr(39), chr(92) + chr(39))}'"
+                     for k, v in parts.items() if v)
+    return libpq.replace("'", "''")  # as the SQL string literal DuckDB's ATTACH takes
 
 
-def _roll_up(facts):
-    """The facts of each place added to every unit above it (one query for the tree)."""
-    places = {place for place, _season, _breakdown in facts.parts}
-    paths = dict(Territory.objects.filter(pk__in=places).values_list("pk", "path"))
-    codes = {code for path in paths.values() for code in path.strip("/").split("/")}
-    ids = dict(Territory.objects.filter(code__in=codes).values_list("code", "pk"))
-    totals = defaultdict(lambda: [ZERO, ZERO, set()])
-    for (place, season, breakdown), (numerator, denominator, households) in facts.parts.items():
-        for code in paths[place].strip("/").split("/"):
-            total = totals[(ids[code], season, breakdown)]
-            total[0] += numerator
-            total[1] += denominator
-            total[2] |= households
-    return totals
+def _load_extension(con, name):
+    module = __import__(f"duckdb_extension_{name}")
+    folder = os.path.join(os.path.dirname(module.__file__), "extensions")
+    for root, _dirs, files in os.walk(folder):
+        for file in files:
+            if file.startswith(name):
+                con.execute(f"LOAD '{os.path.join(root, file)}'")
+                return
+    raise RuntimeError(f"DuckDB extension {name} not found")
 
 
-@transaction.atomic
-def refresh(indicators=None):
-    """Recompute the given indicators (all by default) for every unit and season."""
+@contextlib.contextmanager
+def store():
+    """The analytical store, opened for one refresh (DuckDB lets one process write it at a time:
+    another refresh waits for it)."""
+    path = str(settings.ANALYTICS_PATH)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            con = duckdb.connect(path)
+            break
+        except duckdb.IOException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    try:
+        con.execute(f"SET memory_limit = '{settings.ANALYTICS_MEMORY}'")
+        con.execute(f"SET temp_directory = '{path}.tmp'")
+        if _attachable():
+            _load_extension(con, "postgres_scanner")
+            con.execute(f"ATTACH '{_conninfo()}' AS pg (TYPE postgres)")
+        yield con
+    finally:
+        con.close()
+
+
+def _fill(con, table, where=None, ids=()):
+    """Rows of a mirror table from the operational database (all, or those of some families or
+    trainings)."""
+    columns, select, key = MIRROR[table]
+    if where and not ids:
+        return
+    if _attachable():
+        if where:  # a few families: PostgreSQL runs the query with its indexes
+            sql = select.format(p="") + (" AND " if " WHERE " in select else " WHERE ") + \
+                f"{key} IN ({', '.join(str(int(i)) for i in ids)})"
+            con.execute(f"INSERT INTO {table} SELECT * FROM postgres_query('pg', {_lit(sql)})")
+        else:
+            con.execute(f"INSERT INTO {table} SELECT * FROM ({select.format(p='pg.public.')})")
+        return
+    sql, params = select.format(p=""), []
+    if where:
+        sql += (" AND " if " WHERE " in sql else " WHERE ") + f"{key} IN ({', '.join(['%s'] * len(ids))})"
+        params = list(ids)
+    types = dict(re.findall(r"(\w+) ([A-Z]+(?:\(\d+,\d+\))?)", columns))
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", delete=False) as file, \
+            connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        writer, count = csv.writer(file), 0
+        while rows := cursor.fetchmany(5000):
+            writer.writerows(["\\N" if v is None else v for v in row] for row in rows)
+            count += len(rows)
+    try:
+        if not count:
+            return
+        spec = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in types.items()) + "}"
+        con.execute(f"INSERT INTO {table} SELECT * FROM read_csv('{file.name}', header = false, "
+                    f"auto_detect = false, delim = ',', columns = {spec}, nullstr = '\\N', quote = '\"', "
+                    f"escape = '\"')")
+    finally:
+        os.unlink(file.name)
+
+
+def _create_mirror(con, tables):
+    for table in tables:
+        con.execute(f"CREATE OR REPLACE TABLE {table} ({MIRROR[table][0]})")
+        _fill(con, table)
+
+
+def _build_tree(con):
+    """Every place with every node above it (itself included), in both trees."""
+    _create_mirror(con, TREE_MIRROR)
+    con.execute("""
+        CREATE OR REPLACE TABLE anc AS
+        SELECT t.id AS place, 't' AS node_kind, a.id AS node, a.kind IN ('community', 'sector') AS fine
+        FROM m_territory t, unnest(string_split(trim(t.path, '/'), '/')) AS u(code)
+        JOIN m_territory a ON a.code = u.code
+        UNION
+        SELECT m.territory AS place, 'w' AS node_kind, w.id AS node, FALSE AS fine
+        FROM m_member m JOIN m_watershed s ON s.id = m.watershed,
+             unnest(string_split(trim(s.path, '/'), '/')) AS u(code)
+        JOIN m_watershed w ON w.code = u.code""")
+
+
+LEAF = "indicator INTEGER, place BIGINT, period VARCHAR, breakdown VARCHAR, num DECIMAL(38,4), " \
+       "den DECIMAL(38,4), n BIGINT"
+ROLL_UP = ("SELECT l.indicator, a.node_kind, a.node, l.period, l.breakdown, sum(l.num) AS num, "
+           "sum(l.den) AS den, sum(l.n)::BIGINT AS n FROM {leaf} l JOIN anc a USING (place) "
+           # communities get seasons and years; months and quarters start at the district
+           "WHERE NOT (a.fine AND left(l.period, 1) IN ('M', 'Q')) {where} GROUP BY ALL")
+
+
+def refresh(indicators=None, reload=True):
+    """Recompute the given indicators (all by default) for every unit, watershed and period."""
     indicators = list(indicators if indicators is not None else Indicator.objects.all())
+    started = time.monotonic()
+    with store() as con:
+        ready = _ready(con)
+        if reload or not ready:
+            _create_mirror(con, HOUSEHOLD_MIRROR | TRAINING_MIRROR)
+            _build_tree(con)
+            log.info("observatory: mirror loaded in %.2f s", time.monotonic() - started)
+        if not ready or reload:
+            con.execute(f"CREATE OR REPLACE TABLE leaf ({LEAF})")
+            con.execute("CREATE OR REPLACE TABLE cube (indicator INTEGER, node_kind VARCHAR, node BIGINT, "
+                        "period VARCHAR, breakdown VARCHAR, num DECIMAL(38,4), den DECIMAL(38,4), n BIGINT)")
+            con.execute("CREATE OR REPLACE TABLE state (ready BOOLEAN)")
+        ids = [i.pk for i in indicators]
+        con.execute("DELETE FROM leaf WHERE list_contains($1, indicator)", [ids])
+        for indicator in indicators:
+            con.execute(f"INSERT INTO leaf {leaf_sql(indicator)}")
+        log.info("observatory: leaf parts at %.2f s", time.monotonic() - started)
+        con.execute("DELETE FROM cube WHERE list_contains($1, indicator)", [ids])
+        con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where="AND list_contains($1, l.indicator)"),
+                    [ids])
+        log.info("observatory: rolled up at %.2f s", time.monotonic() - started)
+        written = _write_all(con, indicators)
+        con.execute("DELETE FROM state; INSERT INTO state VALUES (TRUE)")
+    log.info("observatory: %s values of %s indicators in %.2f s", written, len(indicators),
+             time.monotonic() - started)
+    return written
+
+
+def _ready(con):
+    try:
+        return bool(con.execute("SELECT ready FROM state").fetchone())
+    except duckdb.CatalogException:
+        return False
+
+
+# which mirror tables and indicator sources a change of a kind of row touches
+TOUCHES = {
+    "family": (set(HOUSEHOLD_MIRROR), HOUSEHOLD_SOURCES),
+    "records": ({"m_record", "m_value"}, {"measures", "tests"}),
+    "assessments": ({"m_assessment", "m_practice"}, {"assessments", "practices"}),
+    "income": ({"m_income"}, {"income"}),
+}
+
+
+def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
+    """The values that depend on these families and trainings, after they changed. `kinds` says what
+    changed for the families (see TOUCHES): a new record does not move a family."""
+    households, trainings = sorted(set(households)), sorted(set(trainings))
+    if not households and not trainings and not tree:
+        return 0
+    started = time.monotonic()
+    with store() as con:
+        if not _ready(con):
+            con.close()
+            return refresh()
+        if tree:
+            _build_tree(con)
+        con.execute("CREATE OR REPLACE TEMP TABLE affected (place BIGINT)")
+        before = "INSERT INTO affected SELECT place FROM {table} WHERE list_contains($1, {key})"
+        con.execute(before.format(table="m_household", key="household"), [households])
+        con.execute(before.format(table="m_training", key="training"), [trainings])
+        tables = set().union(*(TOUCHES[kind][0] for kind in kinds)) if households else set()
+        tables |= set(TRAINING_MIRROR) if trainings else set()
+        for table in tables:
+            ids, key = (households, "household") if table in HOUSEHOLD_MIRROR else (trainings, "training")
+            con.execute(f"DELETE FROM {table} WHERE list_contains($1, {key})", [ids])
+            _fill(con, table, where=True, ids=ids)
+        con.execute(before.format(table="m_household", key="household"), [households])
+        con.execute(before.format(table="m_training", key="training"), [trainings])
+        con.execute("CREATE OR REPLACE TEMP TABLE affected AS SELECT DISTINCT place FROM affected "
+                    "WHERE place IS NOT NULL")
+        log.info("observatory: mirror rows replaced in %.2f s", time.monotonic() - started)
+        sources = set().union(*(TOUCHES[kind][1] for kind in kinds)) if households else set()
+        sources |= TRAINING_SOURCES if trainings else set()
+        indicators = [i for i in Indicator.objects.all() if i.source in sources]
+        if not indicators:
+            return 0
+        ids = [i.pk for i in indicators]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE fresh ({LEAF})")
+        for indicator in indicators:
+            con.execute(f"INSERT INTO fresh {leaf_sql(indicator, only_affected=True)}")
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE delta AS
+            SELECT indicator, place, period, breakdown, coalesce(f.num, 0) - coalesce(o.num, 0) AS num,
+                   coalesce(f.den, 0) - coalesce(o.den, 0) AS den, coalesce(f.n, 0) - coalesce(o.n, 0) AS n
+            FROM fresh f FULL JOIN (SELECT * FROM leaf WHERE list_contains($1, indicator)
+                                    AND place IN (SELECT place FROM affected)) o
+            USING (indicator, place, period, breakdown)""", [ids])
+        log.info("observatory: leaf parts of %s places at %.2f s",
+                 con.execute("SELECT count(*) FROM affected").fetchone()[0], time.monotonic() - started)
+        con.execute("DELETE FROM leaf WHERE list_contains($1, indicator) AND place IN (SELECT place FROM affected)",
+                    [ids])
+        con.execute("INSERT INTO leaf SELECT * FROM fresh")
+        con.execute("CREATE OR REPLACE TEMP TABLE moved AS " + ROLL_UP.format(leaf="delta", where="") +
+                    " HAVING sum(l.num) <> 0 OR sum(l.den) <> 0 OR sum(l.n) <> 0")
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE changed AS
+            SELECT indicator, node_kind, node, period, breakdown, coalesce(c.num, 0) + m.num AS num,
+                   coalesce(c.den, 0) + m.den AS den, coalesce(c.n, 0) + m.n AS n
+            FROM moved m LEFT JOIN cube c USING (indicator, node_kind, node, period, breakdown)""")
+        con.execute("""
+            DELETE FROM cube c USING changed x WHERE c.indicator = x.indicator AND c.node_kind = x.node_kind
+            AND c.node = x.node AND c.period = x.period AND c.breakdown = x.breakdown""")
+        con.execute("INSERT INTO cube SELECT * FROM changed WHERE n <> 0")
+        log.info("observatory: cube updated at %.2f s", time.monotonic() - started)
+        written = _write_changed(con, indicators)
+        log.info("observatory: %s values rewritten in %.2f s", written, time.monotonic() - started)
+        return written
+
+
+# --- writing values ------------------------------------------------------------------------------
+
+VALUE_COLUMNS = "indicator_id, territory_id, watershed_id, period, breakdown, numerator, denominator, households"
+
+
+def _value_select(source, kinds_with_denominator):
+    return (f"SELECT indicator, CASE WHEN node_kind = 't' THEN node END AS territory, "
+            f"CASE WHEN node_kind = 'w' THEN node END AS watershed, period, breakdown, num, "
+            f"CASE WHEN list_contains({kinds_with_denominator}, indicator) THEN den END AS den, n FROM {source}")
+
+
+def _with_denominator(indicators):
+    return "[" + ", ".join(str(i.pk) for i in indicators if i.kind in WITH_DENOMINATOR) + "]::INTEGER[]"
+
+
+def _write_all(con, indicators):
+    ids = [i.pk for i in indicators]
+    select = _value_select("cube", _with_denominator(indicators)) + " WHERE list_contains($1, indicator)"
+    if _attachable():
+        con.execute("BEGIN")
+        con.execute(f"DELETE FROM pg.public.observatory_value WHERE indicator_id IN ({', '.join(map(str, ids)) or 0})")
+        con.execute(f"INSERT INTO pg.public.observatory_value ({VALUE_COLUMNS}) {select}", [ids])
+        con.execute("COMMIT")
+        return con.execute("SELECT count(*) FROM cube WHERE list_contains($1, indicator)", [ids]).fetchone()[0]
+    with transaction.atomic():
+        Value.objects.filter(indicator__in=ids).delete()
+        return _insert(con.execute(select, [ids]))
+
+
+def _insert(result):
     written = 0
-    for indicator in indicators:
-        facts = Facts()
-        COMPUTE[indicator.kind](indicator, facts)
-        rows = [Value(indicator=indicator, territory_id=territory, season=season, breakdown=breakdown,
-                      numerator=numerator, denominator=denominator if denominator else None,
-                      households=len(households))
-                for (territory, season, breakdown), (numerator, denominator, households) in _roll_up(facts).items()]
-        Value.objects.filter(indicator=indicator).delete()
-        Value.objects.bulk_create(rows, batch_size=2000)
+    while rows := result.fetchmany(5000):
+        Value.objects.bulk_create([Value(indicator_id=r[0], territory_id=r[1], watershed_id=r[2], period=r[3],
+                                         breakdown=r[4], numerator=r[5], denominator=r[6], households=r[7])
+                                   for r in rows])
         written += len(rows)
     return written
+
+
+def _write_changed(con, indicators):
+    """Replace the values of the cells that changed (and remove those left without facts)."""
+    select = _value_select("changed", _with_denominator(indicators))
+    count = con.execute("SELECT count(*) FROM changed").fetchone()[0]
+    if _attachable():
+        con.execute("DROP TABLE IF EXISTS pg.public.observatory_value_stage")
+        con.execute(f"CREATE TABLE pg.public.observatory_value_stage AS {select}")
+        con.execute("""CALL postgres_execute('pg', '
+            BEGIN;
+            DELETE FROM observatory_value v USING observatory_value_stage s
+             WHERE v.territory_id = s.territory AND v.indicator_id = s.indicator AND v.period = s.period
+               AND v.breakdown = s.breakdown;
+            DELETE FROM observatory_value v USING observatory_value_stage s
+             WHERE v.watershed_id = s.watershed AND v.indicator_id = s.indicator AND v.period = s.period
+               AND v.breakdown = s.breakdown;
+            INSERT INTO observatory_value (indicator_id, territory_id, watershed_id, period, breakdown, numerator,
+                                           denominator, households)
+            SELECT * FROM observatory_value_stage WHERE n <> 0;
+            DROP TABLE observatory_value_stage;
+            COMMIT;')""")
+        return count
+    rows = con.execute(select).fetchall()
+    with transaction.atomic():
+        by_node = {}
+        for row in rows:
+            by_node.setdefault((row[0], row[1], row[2]), []).append(row)
+        for (indicator, territory, watershed), cells in by_node.items():
+            keys = {(r[3], r[4]) for r in cells}
+            stale = Value.objects.filter(indicator_id=indicator, territory_id=territory, watershed_id=watershed)
+            stale = [pk for pk, period, breakdown in stale.values_list("pk", "period", "breakdown")
+                     if (period, breakdown) in keys]
+            Value.objects.filter(pk__in=stale).delete()
+        Value.objects.bulk_create([Value(indicator_id=r[0], territory_id=r[1], watershed_id=r[2], period=r[3],
+                                         breakdown=r[4], numerator=r[5], denominator=r[6], households=r[7])
+                                   for r in rows if r[7]])
+    return count

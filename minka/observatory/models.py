@@ -7,17 +7,31 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import TranslatedName
-from minka.territory.models import Territory
+from minka.territory.models import Territory, Watershed
 
 
 class Indicator(TranslatedName):
+    """What to count, as data: a calculation (kind) over the facts of a source, with the source's
+    filters in `spec`, the disaggregations and the periods it is computed for."""
+
     class Kind(models.TextChoices):
-        HOUSEHOLDS = "households", _("Familias (conteo)")
-        STAGE = "stage", _("Familias en una etapa de transición o más")
-        FERTILISER = "fertiliser", _("Abono orgánico producido (suma)")
-        QUALITY_PASS = "quality_pass", _("Tasa de aprobación de calidad")
+        COUNT = "count", _("Conteo de familias o personas que cumplen una condición")
+        SUM = "sum", _("Suma de una cantidad registrada")
+        MEAN = "mean", _("Promedio de una cantidad registrada")
+        RATIO = "ratio", _("Proporción de registros que cumplen una condición (%)")
+        SHARE = "share", _("Parte de una población que cumple una condición (%)")
+        CHANGE = "change", _("Cambio de las mismas familias frente a la línea de base (%)")
+
+    class Source(models.TextChoices):
+        HOUSEHOLDS = "households", _("Familias del registro")
+        PERSONS = "persons", _("Personas del registro")
+        MEASURES = "measures", _("Mediciones de producción y calidad")
+        TESTS = "tests", _("Pruebas de calidad (aprobada o no)")
+        ASSESSMENTS = "assessments", _("Evaluaciones de prácticas (etapa de transición)")
+        PRACTICES = "practices", _("Prácticas adoptadas (cantidades)")
+        INCOME = "income", _("Ingreso neto por campaña")
         PARTICIPANTS = "participants", _("Participantes en capacitaciones")
-        INCOME_CHANGE = "income_change", _("Cambio de ingreso de las mismas familias")
+        TRAININGS = "trainings", _("Capacitaciones realizadas")
 
     class Direction(models.TextChoices):
         UP = "up", _("Más es mejor")
@@ -28,10 +42,20 @@ class Indicator(TranslatedName):
         OUTCOME = "outcome", _("Efecto")
         OUTPUT = "output", _("Producto")
 
+    BREAKDOWNS = {"chain": _("cadena de valor"), "sex": _("sexo"), "age": _("grupo de edad"),
+                  "actor": _("tipo de actor"), "practice": _("práctica")}
+    PERIODS = {"season": _("campaña agrícola"), "year": _("año"), "quarter": _("trimestre"), "month": _("mes")}
+
     code = models.SlugField(_("código"), max_length=48, unique=True)
     kind = models.CharField(_("cálculo"), max_length=16, choices=Kind.choices)
-    spec = models.JSONField(_("parámetros"), default=dict, blank=True,
-                            help_text=_("Según el cálculo: chain, stage, source, base_season…"))
+    source = models.CharField(_("fuente"), max_length=16, choices=Source.choices, default=Source.HOUSEHOLDS)
+    spec = models.JSONField(_("condiciones"), default=dict, blank=True,
+                            help_text=_("Filtros y parámetros: chain, measure, stage, practice, fertiliser, unit, "
+                                        "income_source, actor, min, max, base_season."))
+    breakdowns = models.JSONField(_("desagregaciones"), default=list, blank=True,
+                                  help_text=_("Entre: chain, sex, age, actor, practice."))
+    periods = models.JSONField(_("periodos"), default=list, blank=True,
+                               help_text=_("Entre: season, year, quarter, month. Vacío: situación actual."))
     unit = models.CharField(_("unidad"), max_length=24, blank=True)
     direction = models.CharField(_("dirección"), max_length=4, choices=Direction.choices, default=Direction.UP)
     program = models.CharField(_("programa"), max_length=32, blank=True)
@@ -46,6 +70,15 @@ class Indicator(TranslatedName):
         verbose_name_plural = _("indicadores")
         ordering = ["program", "order", "code"]
 
+    def clean(self):
+        from .engine import check_definition
+
+        check_definition(self)
+
+    @property
+    def counts_people(self):
+        return self.source in (self.Source.PERSONS, self.Source.PARTICIPANTS, self.Source.TRAININGS)
+
 
 class Target(models.Model):
     """What a program wants an indicator to reach in a territory, from a baseline, with the
@@ -54,6 +87,8 @@ class Target(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
     breakdown = models.CharField(_("desagregación"), max_length=48, blank=True)
+    period = models.CharField(_("periodo"), max_length=12, blank=True,
+                              help_text=_("S2025 = campaña 2025-26, Y2026 = año 2026; vacío = fin del programa."))
     baseline = models.DecimalField(_("línea de base"), max_digits=14, decimal_places=2, default=Decimal("0"))
     target = models.DecimalField(_("meta"), max_digits=14, decimal_places=2)
     on_track = models.PositiveSmallIntegerField(_("en camino desde (% de la meta)"), default=90)
@@ -62,7 +97,7 @@ class Target(models.Model):
     class Meta:
         verbose_name = _("meta")
         verbose_name_plural = _("metas")
-        constraints = [models.UniqueConstraint(fields=["indicator", "territory", "breakdown"], name="target_unique")]
+        constraints = [models.UniqueConstraint(fields=["indicator", "territory", "breakdown", "period"], name="target_unique")]
 
     def status(self, value):
         """on_track / at_risk / off_track: the share of the way from the baseline to the target."""
@@ -78,26 +113,54 @@ class Target(models.Model):
 
 
 class Value(models.Model):
-    """A computed figure: numerator and denominator (ratios, averages, changes) add up along the
-    tree, the value is derived; `households` is how many families it rests on (for suppression)."""
+    """A computed figure for a territory unit or a watershed, a period and a breakdown. Numerator and
+    denominator (ratios, averages, changes) add up along the trees, the value is derived;
+    `households` is how many families (or persons) it rests on, for suppression.
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
-    season = models.PositiveSmallIntegerField(null=True, blank=True)
+    Periods: "" (today), S2023 (agricultural season 2023-24), Y2023, Q2023-3, M2023-07."""
+
+    # Values are derived and rewritten in bulk: no database-level foreign keys or single-column indexes
+    # to maintain (Django still cascades deletions); the unique keys lead with the node pages read by.
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values", db_constraint=False,
+                                  db_index=False)
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+", null=True, blank=True,
+                                  db_constraint=False, db_index=False)
+    watershed = models.ForeignKey(Watershed, on_delete=models.CASCADE, related_name="+", null=True, blank=True,
+                                  db_constraint=False, db_index=False)
+    period = models.CharField(max_length=12, blank=True)
     breakdown = models.CharField(max_length=48, blank=True)
-    numerator = models.DecimalField(max_digits=18, decimal_places=4)
-    denominator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=20, decimal_places=4)
+    denominator = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     households = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator", "territory", "season", "breakdown"],
-                                               name="value_unique")]
-        indexes = [models.Index(fields=["territory", "indicator"], name="value_territory")]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "indicator", "period", "breakdown"],
+                                    condition=models.Q(territory__isnull=False), name="value_unique_territory"),
+            models.UniqueConstraint(fields=["watershed", "indicator", "period", "breakdown"],
+                                    condition=models.Q(watershed__isnull=False), name="value_unique_watershed"),
+            models.CheckConstraint(condition=models.Q(territory__isnull=True) ^ models.Q(watershed__isnull=True),
+                                   name="value_one_node"),
+        ]
+
+    @property
+    def season(self):
+        """The season a seasonal figure belongs to (None for other periods)."""
+        return int(self.period[1:]) if self.period.startswith("S") else None
 
     @property
     def value(self):
-        if self.indicator.kind == Indicator.Kind.INCOME_CHANGE:
-            return None if not self.denominator else ((self.numerator / self.denominator) - 1) * 100
-        if self.indicator.kind == Indicator.Kind.QUALITY_PASS:
-            return None if not self.denominator else self.numerator / self.denominator * 100
-        return self.numerator
+        return derive(self.indicator.kind, self.numerator, self.denominator)
+
+
+def derive(kind, numerator, denominator):
+    """The figure shown, from its additive parts."""
+    if kind in (Indicator.Kind.COUNT, Indicator.Kind.SUM):
+        return numerator
+    if not denominator:
+        return None
+    if kind == Indicator.Kind.MEAN:
+        return numerator / denominator
+    if kind == Indicator.Kind.CHANGE:
+        return (numerator / denominator - 1) * 100
+    return numerator / denominator * 100

@@ -3,6 +3,8 @@ and the same for its children (one query)."""
 
 from collections import defaultdict
 
+from django.db.models import Q
+
 from .models import Indicator, Target, Value
 
 
@@ -19,15 +21,18 @@ def breakdown_labels():
     return labels
 
 
+SEASONAL = Q(period="") | Q(period__startswith="S")
+
+
 def dashboard(territory, children=()):
     indicators = list(Indicator.objects.all())
-    values = Value.objects.filter(territory=territory).select_related("indicator")
+    values = Value.objects.filter(SEASONAL, territory=territory).select_related("indicator")
     by_indicator = defaultdict(list)
     for row in values:
         by_indicator[row.indicator_id].append(row)
     targets = {(t.indicator_id, t.breakdown): t for t in Target.objects.filter(territory=territory)}
     child_values = defaultdict(dict)
-    for row in Value.objects.filter(territory__in=children, breakdown="").select_related("indicator"):
+    for row in Value.objects.filter(SEASONAL, territory__in=children, breakdown="").select_related("indicator"):
         current = child_values[row.indicator_id].get(row.territory_id)
         if current is None or (row.season or 0) > (current.season or 0):
             child_values[row.indicator_id][row.territory_id] = row
@@ -63,9 +68,9 @@ def hidden_by_ancestors(indicator, territory):
     chain = [*territory.ancestors(), territory]
     parents = [unit.pk for unit in chain[:-1]]
     households = defaultdict(dict)
-    for territory_id, parent_id, count, season in Value.objects.filter(
-            indicator=indicator, breakdown="", territory__parent_id__in=parents).values_list(
-            "territory_id", "territory__parent_id", "households", "season").order_by("season"):
+    for territory_id, parent_id, count, _period in Value.objects.filter(
+            SEASONAL, indicator=indicator, breakdown="", territory__parent_id__in=parents).values_list(
+            "territory_id", "territory__parent_id", "households", "period").order_by("period"):
         households[parent_id][territory_id] = count  # the latest season wins, as on the pages
     parent_hidden = False
     for parent, unit in zip(chain, chain[1:]):
@@ -81,7 +86,7 @@ def public_unit(territory, children):
     from .suppression import MIN_HOUSEHOLDS, hidden_cells
 
     indicators = list(Indicator.objects.all())
-    rows = Value.objects.filter(territory__in=[territory, *children]).select_related("indicator")
+    rows = Value.objects.filter(SEASONAL, territory__in=[territory, *children]).select_related("indicator")
     latest = {}
     for row in rows:
         key = (row.indicator_id, row.territory_id, row.breakdown)

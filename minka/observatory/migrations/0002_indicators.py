@@ -1,12 +1,9 @@
 from django.db import migrations
 
-
-def load(apps, schema_editor):
-    from minka.observatory import catalogue
-
-    catalogue.load(apps)
+# The programs' indicators were first loaded here; their definitions changed shape in 0003, which
+# now loads them (a data migration must not call today's catalogue with yesterday's models).
 
 
 class Migration(migrations.Migration):
     dependencies = [("observatory", "0001_initial")]
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = []

@@ -14,8 +14,10 @@ from minka.people import services as people
 from minka.people.models import ValueChain
 
 
-def value(code, territory, season=None, breakdown=""):
-    row = Value.objects.filter(indicator__code=code, territory=territory, season=season, breakdown=breakdown).first()
+def value(code, territory, period="", breakdown=""):
+    if isinstance(period, int):
+        period = f"S{period}"
+    row = Value.objects.filter(indicator__code=code, territory=territory, period=period, breakdown=breakdown).first()
     return row.value if row else None
 
 

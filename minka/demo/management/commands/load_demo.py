@@ -7,6 +7,7 @@ from minka.accounts.demo import DEMO_PASSWORD, create_demo_users
 from minka.chains.demo import create_field_records, demo_technicians
 from minka.collect.standard_forms import publish_standard_forms
 from minka.observatory.catalogue import set_program_targets
+from minka.observatory.changes import paused
 from minka.observatory.engine import refresh as refresh_indicators
 from minka.learning.demo import create_trainings
 from minka.people.demo import load_demo
@@ -19,6 +20,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
+        with paused():  # one full refresh at the end rather than one per commit
+            families, users, records, trainings, works, forms = self.load()
+        values = refresh_indicators()
+        if families or records:
+            self.stdout.write(f"Demo: {families} familias, {records} registros de campo, {trainings} capacitaciones, "
+                              f"{works} obras de infraestructura, {len(forms)} formularios para ODK Collect, "
+                              f"{values} valores de indicadores ({time.monotonic() - started:.0f} s).")
+        self.stdout.write(f"Usuarios de demostración (contraseña {DEMO_PASSWORD}): " + ", ".join(users))
+
+    def load(self):
         families = load_demo()
         users = create_demo_users()
         rng = random.Random(2021)
@@ -30,10 +41,4 @@ class Command(BaseCommand):
         cusco = Territory.objects.get(code="08")
         forms = publish_standard_forms(actor=technicians["default"], territory=cusco)
         set_program_targets(Territory.objects.get(code="0812"))
-        values = refresh_indicators()
-        if families or records:
-            self.stdout.write(f"Demo: {families} familias, {records} registros de campo, {trainings} capacitaciones, "
-                              f"{works} obras de infraestructura, {len(forms)} formularios para ODK Collect, {values} valores de "
-                              f"indicadores "
-                              f"({time.monotonic() - started:.0f} s).")
-        self.stdout.write(f"Usuarios de demostración (contraseña {DEMO_PASSWORD}): " + ", ".join(users))
+        return families, users, records, trainings, works, forms

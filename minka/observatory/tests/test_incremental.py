@@ -1,0 +1,152 @@
+"""Incremental refresh: after any change, the values are those a full refresh gives, and
+watersheds, periods and breakdowns are right against figures computed by hand."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from minka.chains import services as chains
+from minka.chains.models import IncomeSource, Measure, Practice, Record
+from minka.conftest import register
+from minka.learning import services as learning
+from minka.observatory import engine
+from minka.observatory.models import Indicator, Value
+from minka.people import services as people
+from minka.people.models import ValueChain
+from minka.territory import services as territory
+from minka.territory.models import Watershed
+
+
+@pytest.fixture
+def indicators(db):
+    from django.apps import apps
+
+    from minka.observatory import catalogue
+
+    catalogue.load(apps)
+
+
+def snapshot():
+    return {(v.indicator.code, v.territory_id, v.watershed_id, v.period, v.breakdown):
+            (v.numerator, v.denominator, v.households) for v in Value.objects.select_related("indicator")}
+
+
+def value(code, territory=None, period="", breakdown="", watershed=None):
+    row = Value.objects.filter(indicator__code=code, territory=territory, watershed=watershed, period=period,
+                               breakdown=breakdown).first()
+    return row.value if row else None
+
+
+def milk_record(actor, household, day, litres):
+    return chains.record_measurements(actor=actor, household=household, purpose="production",
+                                      chain=ValueChain.objects.get(code="milk"), date=day,
+                                      values={Measure.objects.get(code="milk-litres-month"): litres})
+
+
+@pytest.fixture
+def watershed(places):
+    shed = Watershed.objects.create(kind="cuenca", code="MAP", name="Mapacho", path="MAP/")
+    micro = Watershed.objects.create(kind="microcuenca", code="MAP-1", name="Alto Mapacho", parent=shed,
+                                     path="MAP/MAP-1/")
+    micro.communities.add(places["tinki"], places["ccopi"])
+    shed.communities.add(places["tinki"])  # linked twice: still counted once in the cuenca
+    return shed, micro
+
+
+def test_periods_breakdowns_and_watersheds_by_hand(technician, coordinator, places, indicators, watershed):
+    shed, micro = watershed
+    a = register(technician, places["tinki"], name="A")
+    b = register(technician, places["pacchanta"], name="B")
+    c = register(coordinator, places["ccopi"], name="C", members=[
+        {"given_names": "Rosa", "surnames": "Q", "sex": "M", "role": "head", "birth_year": 2001}])
+    milk_record(technician, a, datetime.date(2023, 7, 20), "100")   # season 2022-23, Q3 2023
+    milk_record(technician, a, datetime.date(2023, 8, 5), "120")    # season 2023-24, Q3 2023
+    milk_record(technician, b, datetime.date(2023, 8, 9), "80")
+    milk_record(coordinator, c, datetime.date(2023, 9, 1), "50")
+    engine.refresh()
+    ocongate, province = places["ocongate"], places["quispicanchi"]
+    assert value("milk-volume", ocongate, "S2022") == 100 and value("milk-volume", ocongate, "S2023") == 200
+    assert value("milk-volume", province, "Y2023") == 350 and value("milk-volume", province, "Q2023-3") == 350
+    assert value("milk-volume", province, "M2023-08") == 200 and value("milk-volume", province, "M2023-09") == 50
+    assert value("milk-volume", province, "S2023", "sex:M") == 50  # C's head is a man
+    # Watersheds: Alto Mapacho has Tinki and Ccopi (A and C), the Mapacho basin the same, once.
+    assert value("milk-volume", watershed=micro, period="S2023") == 170
+    assert value("milk-volume", watershed=shed, period="S2023") == 170
+    assert value("beneficiaries", watershed=shed) == 2
+    assert value("beneficiaries", province, breakdown="age:youth") == 1  # born 2001
+    assert Value.objects.get(indicator__code="milk-volume", watershed=shed, period="S2023", breakdown="").households == 2
+
+
+def test_incremental_refresh_equals_a_full_one(technician, coordinator, places, indicators, watershed, settings,
+                                               django_capture_on_commit_callbacks):
+    settings.ANALYTICS_FOLLOW_CHANGES = True
+    milk = ValueChain.objects.get(code="milk")
+    fat = Measure.objects.get(code="milk-fat")
+    with django_capture_on_commit_callbacks(execute=True):
+        a = register(technician, places["tinki"], name="A")
+        b = register(technician, places["pacchanta"], name="B", chains=("milk", "guinea-pig"))
+        c = register(coordinator, places["ccopi"], name="C")
+        first = milk_record(technician, a, datetime.date(2023, 9, 1), "100")
+        milk_record(technician, b, datetime.date(2023, 10, 1), "60")
+    engine.refresh()  # the store starts from a full refresh
+    assert value("milk-volume", places["quispicanchi"], "S2023") == 160
+
+    def check():
+        incremental = snapshot()
+        engine.refresh()
+        assert incremental == snapshot()
+
+    # New records, a quality test, a correction, an assessment, income.
+    with django_capture_on_commit_callbacks(execute=True):
+        milk_record(coordinator, c, datetime.date(2024, 1, 3), "40")
+        chains.record_measurements(actor=coordinator, household=c, purpose="quality", chain=milk,
+                                   date=datetime.date(2024, 1, 3), values={fat: "3.6"})
+        chains.correct_record(actor=technician, record=first, date=first.date,
+                              values={Measure.objects.get(code="milk-litres-month"): "130"})
+        chains.assess_practices(actor=technician, household=a, date=datetime.date(2023, 11, 1),
+                                adopted={Practice.objects.get(code="compost"): Decimal("80")})
+        source = IncomeSource.objects.get(code="milk")
+        for season, amount in [(2020, "1000"), (2023, "1200")]:
+            chains.record_income(actor=technician, household=a, season=season, date=datetime.date(season + 1, 8, 1),
+                                 lines={source: (Decimal(amount), Decimal(0))})
+    assert value("milk-volume", places["quispicanchi"], "S2023") == 230
+    assert value("income-milk", places["ocongate"], "S2023") == 20
+    check()
+    # A family moves to Ccatca: its records now count there (and in the watershed of Ccopi).
+    with django_capture_on_commit_callbacks(execute=True):
+        people.update_household(actor=coordinator, household=b, fields={"community": places["ccopi"]})
+    assert value("milk-volume", places["ccatca"], "S2023") == 100
+    assert value("milk-volume", places["ocongate"], "S2023") == 130
+    check()
+    # A record deleted, a training with participants, then the training removed.
+    with django_capture_on_commit_callbacks(execute=True):
+        Record.objects.filter(household=c, purpose="production").delete()
+        training = learning.record_training(actor=coordinator, title="Ensilado", kind="workshop",
+                                            start_date=datetime.date(2024, 2, 1), end_date=datetime.date(2024, 2, 1),
+                                            place=places["ocongate"])
+        learning.record_attendance(actor=coordinator, training=training, participants=[
+            {"name": "Ana", "sex": "F", "actor": "family"}, {"name": "Luis", "sex": "M", "actor": "leader"}])
+    assert value("participants", places["quispicanchi"], "S2023", "actor:leader") == 1
+    check()
+    with django_capture_on_commit_callbacks(execute=True):
+        training.delete()
+    assert value("participants", places["quispicanchi"], "S2023") is None
+    check()
+    # A new community with a family: the tree grows, the family rolls up.
+    with django_capture_on_commit_callbacks(execute=True):
+        new = territory.create_territory(kind="community", code="081210-C09", name="Nueva", parent=places["ocongate"])
+        milk_record(technician, register(technician, new, name="D"), datetime.date(2023, 12, 1), "10")
+    assert value("milk-volume", new, "S2023") == 10
+    assert value("milk-volume", places["pe"], "S2023") == 200
+    check()
+
+
+def test_a_definition_the_engine_cannot_compute_is_refused(indicators):
+    from django.core.exceptions import ValidationError
+
+    indicator = Indicator(code="x", name="x", kind="change", source="measures", spec={"measure": "milk-fat"},
+                          periods=["month"], breakdowns=["colour"])
+    with pytest.raises(ValidationError) as error:
+        indicator.full_clean()
+    assert set(error.value.message_dict) == {"kind", "breakdowns"}
