@@ -67,6 +67,7 @@ bench: $(VENV)/.installed postgresql
 	$(PY) bench/territory_rollup.py
 	$(PY) bench/ingest.py
 	scripts/with-postgres.sh $(PY) bench/ingest.py
+	scripts/with-postgres.sh $(PY) bench/analytics.py
 
 clean:
 	rm -rf $(VENV) node_modules var build

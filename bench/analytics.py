@@ -89,7 +89,7 @@ def generate(cursor, households, communities):
     first_community, count = cursor.fetchone()
     cursor.execute(f"""
         INSERT INTO people_household (code, name, community_id, address, phone, notes, is_demo, created_at, updated_at)
-        SELECT 'B' || lpad(g::text, 8, '0'), 'Familia ' || g, {first_community} + (g * 7919) % {count},
+        SELECT 'B' || lpad(g::text, 8, '0'), 'Familia ' || g, {first_community} + (g::bigint * 7919) % {count},
                '', '', '', false, now(), now()
         FROM generate_series(1, {households}) g""")
     cursor.execute("""

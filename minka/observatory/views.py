@@ -9,7 +9,7 @@ from minka.accounts.permissions import SET_STANDARDS, has_capability
 from minka.people.timeline import Chart
 from minka.territory.selectors import get_territory_for_user, in_scope, landing_territory, visible_children
 
-from . import engine, selectors
+from . import selectors, tasks
 
 
 @login_required
@@ -42,6 +42,7 @@ def dashboard(request, code):
 def refresh(request, code):
     if not has_capability(request.user, SET_STANDARDS):
         raise Http404
-    count = engine.refresh()
-    messages.success(request, _("Indicadores recalculados: %(n)s valores.") % {"n": count})
+    tasks.refresh_indicators.enqueue()
+    messages.success(request, _("Recálculo de todos los indicadores en curso: los valores se actualizan en unos "
+                                "segundos. Cada registro nuevo ya los actualiza solo."))
     return redirect("observatory_dashboard", code=code)

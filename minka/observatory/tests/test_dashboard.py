@@ -32,3 +32,16 @@ def test_the_dashboard_follows_the_scope(client_for, technician, officer, comput
     page = client_for(technician).get(reverse("observatory_dashboard", args=["081210"])).content.decode()
     assert 'id="ind-milk-producers"' in page and "<b>1</b>" in page[page.index('id="ind-milk-producers"'):]
     assert client_for(technician).post(reverse("observatory_refresh", args=["081210"])).status_code == 404
+
+
+def test_a_coordinator_recomputes_every_indicator_in_the_background(client_for, coordinator, ocongate_family):
+    from django.apps import apps
+
+    from minka.observatory import catalogue
+    from minka.observatory.models import Value
+
+    catalogue.load(apps)
+    assert not Value.objects.exists()
+    response = client_for(coordinator).post(reverse("observatory_refresh", args=["081210"]))
+    assert response.status_code == 302  # the task ran (immediately in tests): the family is counted
+    assert Value.objects.get(indicator__code="beneficiaries", territory__code="081210", breakdown="").value == 1

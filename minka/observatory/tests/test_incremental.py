@@ -150,3 +150,31 @@ def test_a_definition_the_engine_cannot_compute_is_refused(indicators):
     with pytest.raises(ValidationError) as error:
         indicator.full_clean()
     assert set(error.value.message_dict) == {"kind", "breakdowns"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_changes_refresh_the_values_the_same_way(settings):
+    """Outside a test transaction DuckDB reads and writes PostgreSQL itself (on SQLite, rows still come
+    through Django's connection): the same figures, full or incremental."""
+    from django.apps import apps
+
+    from minka.conftest import build_territory, ensure_value_chains, make_user
+    from minka.observatory import catalogue
+
+    ensure_value_chains()
+    catalogue.load(apps)
+    places = build_territory()
+    technician = make_user("t", "technician", places["quispicanchi"])
+    a = register(technician, places["tinki"], name="A")
+    milk_record(technician, a, datetime.date(2023, 9, 1), "100")
+    engine.refresh()
+    assert value("milk-volume", places["quispicanchi"], "S2023") == 100
+    settings.ANALYTICS_FOLLOW_CHANGES = True
+    b = register(technician, places["ccopi"], name="B")  # each service call commits: a task each
+    milk_record(technician, b, datetime.date(2023, 10, 1), "30")
+    people.update_household(actor=technician, household=a, fields={"community": places["pacchanta"]})
+    assert value("milk-volume", places["quispicanchi"], "S2023") == 130
+    assert value("milk-volume", places["tinki"], "S2023") is None
+    incremental = snapshot()
+    engine.refresh()
+    assert snapshot() == incremental
