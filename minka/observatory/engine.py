@@ -565,12 +565,15 @@ def _write_all(con, indicators):
         return _insert(con.execute(select, [ids]))
 
 
+def _values(rows):
+    return [Value(indicator_id=r[0], territory_id=r[1], watershed_id=r[2], period=r[3], breakdown=r[4],
+                  numerator=r[5], denominator=r[6], households=r[7]) for r in rows if r[7]]
+
+
 def _insert(result):
     written = 0
     while rows := result.fetchmany(5000):
-        Value.objects.bulk_create([Value(indicator_id=r[0], territory_id=r[1], watershed_id=r[2], period=r[3],
-                                         breakdown=r[4], numerator=r[5], denominator=r[6], households=r[7])
-                                   for r in rows])
+        Value.objects.bulk_create(_values(rows))
         written += len(rows)
     return written
 
@@ -607,7 +610,5 @@ def _write_changed(con, indicators):
             stale = [pk for pk, period, breakdown in stale.values_list("pk", "period", "breakdown")
                      if (period, breakdown) in keys]
             Value.objects.filter(pk__in=stale).delete()
-        Value.objects.bulk_create([Value(indicator_id=r[0], territory_id=r[1], watershed_id=r[2], period=r[3],
-                                         breakdown=r[4], numerator=r[5], denominator=r[6], households=r[7])
-                                   for r in rows if r[7]])
+        Value.objects.bulk_create(_values(rows))
     return count
