@@ -32,6 +32,7 @@ import duckdb
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import Indicator, Value
@@ -600,15 +601,15 @@ def _write_changed(con, indicators):
             COMMIT;')""")
         return count
     rows = con.execute(select).fetchall()
+    keys = {tuple(r[:5]) for r in rows}
     with transaction.atomic():
-        by_node = {}
-        for row in rows:
-            by_node.setdefault((row[0], row[1], row[2]), []).append(row)
-        for (indicator, territory, watershed), cells in by_node.items():
-            keys = {(r[3], r[4]) for r in cells}
-            stale = Value.objects.filter(indicator_id=indicator, territory_id=territory, watershed_id=watershed)
-            stale = [pk for pk, period, breakdown in stale.values_list("pk", "period", "breakdown")
-                     if (period, breakdown) in keys]
+        for indicator in {r[0] for r in rows}:  # one query per indicator, not per unit
+            territories = {r[1] for r in rows if r[0] == indicator and r[1]}
+            watersheds = {r[2] for r in rows if r[0] == indicator and r[2]}
+            candidates = Value.objects.filter(Q(territory_id__in=territories) | Q(watershed_id__in=watersheds),
+                                              indicator_id=indicator)
+            stale = [pk for pk, *key in candidates.values_list("pk", "indicator_id", "territory_id", "watershed_id",
+                                                                 "period", "breakdown") if tuple(key) in keys]
             Value.objects.filter(pk__in=stale).delete()
         Value.objects.bulk_create(_values(rows))
     return count
