@@ -14,18 +14,20 @@ RECORD_FIELD = "record_field"  # production, quality, practices, visits, trainin
 SET_STANDARDS = "set_standards"  # quality thresholds and transition rules
 EDIT_INFRASTRUCTURE = "edit_infrastructure"
 MANAGE_FORMS = "manage_forms"  # publish XLSForms, review submissions
+VALIDATE_FIGURES = "validate_figures"  # a community confirms or contests its figures before publication
 
 CAPABILITIES = {
     Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
-                 MANAGE_FORMS},
+                 MANAGE_FORMS, VALIDATE_FIGURES},
     Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
-                       MANAGE_FORMS},
-    Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, EDIT_INFRASTRUCTURE},
+                       MANAGE_FORMS, VALIDATE_FIGURES},
+    # Technicians write down the assembly's decision when its leaders have no account.
+    Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, EDIT_INFRASTRUCTURE, VALIDATE_FIGURES},
     # Municipal officers keep their district's inventory of works; they read families' records.
     Role.MUNICIPAL: {VIEW_PEOPLE, EXPORT_PEOPLE, EDIT_INFRASTRUCTURE},
     Role.ENTERPRISE: {VIEW_PEOPLE},
     Role.CREDIT: {VIEW_PEOPLE},
-    Role.COMMUNITY: {VIEW_PEOPLE},
+    Role.COMMUNITY: {VIEW_PEOPLE, VALIDATE_FIGURES},
 }
 
 

@@ -62,6 +62,25 @@ INDICATORS = [
      "Igual que para la leche, fuente «cuy» (meta +15 %)."),
 ]
 
+# Names in Quechua (Cusco-Collao), for the community's own reading of its figures (to be reviewed by a
+# native speaker, like the rest of the quz catalog).
+QUECHUA = {
+    "beneficiaries": "Yanapasqa ayllukuna",
+    "milk-producers": "Lichi ruraq ayllukuna",
+    "guinea-pig-producers": "Quwi uywaq ayllukuna",
+    "transition": "Agroecología ñanpi puriq ayllukuna",
+    "transition-share": "Agroecología ñanpi puriq ayllukunap rakin",
+    "fertiliser-kg": "Kawsaq wanu rurasqa",
+    "milk-volume": "Lichi rurasqa",
+    "milk-fat": "Lichip wiran (chawpin)",
+    "milk-quality": "Allin lichi qhawasqakuna",
+    "trainings": "Yachachiykuna rurasqa",
+    "participants": "Yachachiykunapi kaqkuna",
+    "income-milk": "Lichimanta qullqi yaykuypa tikrakuynin",
+    "income-dairy": "Lichimanta rurasqakunap qullqi yaykuyninpa tikrakuynin",
+    "income-guinea-pig": "Quwimanta qullqi yaykuypa tikrakuynin",
+}
+
 # indicator, breakdown, baseline, target (D'Ausangate, over its province)
 DAUSANGATE_TARGETS = [
     ("milk-producers", "", 0, 490), ("guinea-pig-producers", "", 0, 240), ("income-milk", "", 0, 5),
@@ -76,8 +95,17 @@ def load(apps):
     for order, (code, kind, source, spec, breakdowns, periods, unit, program, axis, level, es, fr, en,
                 definition) in enumerate(INDICATORS, 1):
         Indicator.objects.update_or_create(code=code, defaults={
-            "kind": kind, "source": source, "spec": spec, "breakdowns": breakdowns, "periods": periods, "unit": unit, "program": program, "axis": axis, "level": level, "name": es,
-            "name_fr": fr, "name_en": en, "definition": definition, "order": order})
+            "kind": kind, "source": source, "spec": spec, "breakdowns": breakdowns, "periods": periods, "unit": unit,
+            "program": program, "axis": axis, "level": level, "name": es,
+            "name_fr": fr, "name_en": en, "name_quz": QUECHUA.get(code, ""), "definition": definition,
+            "order": order})
+
+
+def name_in_quechua(apps, schema_editor=None):
+    """Give the preloaded indicators their Quechua name where a coordinator has not written one."""
+    Indicator = apps.get_model("observatory", "Indicator")
+    for code, name in QUECHUA.items():
+        Indicator.objects.filter(code=code, name_quz="").update(name_quz=name)
 
 
 def set_program_targets(province):

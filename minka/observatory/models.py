@@ -3,6 +3,7 @@ for every territory unit and agricultural season from the field records."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -164,3 +165,36 @@ def derive(kind, numerator, denominator):
     if kind == Indicator.Kind.CHANGE:
         return (numerator / denominator - 1) * 100
     return numerator / denominator * 100
+
+
+class Validation(models.Model):
+    """A community's word on one of its figures, before it is published: its leaders (or the
+    technician who took the assembly's decision down) confirm or contest the figure as it was shown.
+    Rows are never edited: the latest one of a figure is its state. A confirmed figure that the
+    engine later changes goes back to «to validate»."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmada")
+        CONTESTED = "contested", _("Observada")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+", verbose_name=_("comunidad"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="validations")
+    period = models.CharField(_("periodo"), max_length=12, blank=True)
+    numerator = models.DecimalField(max_digits=20, decimal_places=4)
+    denominator = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices)
+    comment = models.TextField(_("comentario"), blank=True)
+    spoken_by = models.CharField(_("en nombre de"), max_length=120, blank=True,
+                                 help_text=_("La autoridad o asamblea que tomó la decisión, si no es quien la registra."))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrado por"))
+    at = models.DateTimeField(_("fecha"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("validación comunal")
+        verbose_name_plural = _("validaciones comunales")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["territory", "indicator", "period"])]
+
+    def matches(self, value):
+        """Whether the figure confirmed is the one the engine computes now."""
+        return value is not None and value.numerator == self.numerator and value.denominator == self.denominator

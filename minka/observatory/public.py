@@ -1,5 +1,5 @@
 """The public observatory: no login, aggregates only, small figures suppressed (see suppression.py).
-Community figures wait for the community's own validation; the public sees districts and above."""
+A community's figures are public once the community confirmed them (see validation.py)."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -10,7 +10,8 @@ from minka.territory.models import Territory
 from . import selectors
 from .models import Value
 
-PUBLIC_KINDS = [Territory.Kind.COUNTRY, Territory.Kind.REGION, Territory.Kind.PROVINCE, Territory.Kind.DISTRICT]
+PUBLIC_KINDS = [Territory.Kind.COUNTRY, Territory.Kind.REGION, Territory.Kind.PROVINCE, Territory.Kind.DISTRICT,
+                Territory.Kind.COMMUNITY]
 
 
 def _unit(code):
@@ -21,7 +22,7 @@ def _unit(code):
 
 
 def _children(unit):
-    if unit.kind == Territory.Kind.DISTRICT:
+    if unit.kind == Territory.Kind.COMMUNITY:
         return []
     return list(unit.children.filter(kind__in=PUBLIC_KINDS, pk__in=Value.objects.values("territory"))
                 .order_by("name"))

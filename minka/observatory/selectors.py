@@ -22,6 +22,7 @@ def breakdown_labels():
 
 
 SEASONAL = Q(period="") | Q(period__startswith="S")
+PERSONAL_KINDS = ("community", "sector")
 
 
 def dashboard(territory, children=()):
@@ -62,19 +63,25 @@ def dashboard(territory, children=()):
 
 def hidden_by_ancestors(indicator, territory):
     """Whether a unit's figure is suppressed in its parent's table (or its parent's, up the tree):
-    the same figure must stay hidden on the unit's own page, or subtraction would reveal it."""
+    the same figure must stay hidden on the unit's own page, or subtraction would reveal it.
+    Community figures the community has not confirmed count as hidden."""
     from .suppression import MIN_HOUSEHOLDS, hidden_cells
+    from .validation import published
 
     chain = [*territory.ancestors(), territory]
     parents = [unit.pk for unit in chain[:-1]]
-    households = defaultdict(dict)
-    for territory_id, parent_id, count, _period in Value.objects.filter(
+    households, personal = defaultdict(dict), set()
+    for territory_id, parent_id, count, kind, _period in Value.objects.filter(
             SEASONAL, indicator=indicator, breakdown="", territory__parent_id__in=parents).values_list(
-            "territory_id", "territory__parent_id", "households", "period").order_by("period"):
+            "territory_id", "territory__parent_id", "households", "territory__kind", "period").order_by("period"):
         households[parent_id][territory_id] = count  # the latest season wins, as on the pages
+        if kind in PERSONAL_KINDS:
+            personal.add(territory_id)
+    confirmed = {pk for pk, indicator_id in published(personal) if indicator_id == indicator.pk}
     parent_hidden = False
     for parent, unit in zip(chain, chain[1:]):
-        hidden = hidden_cells(households[parent.pk], total_shown=not parent_hidden)
+        withheld = personal.intersection(households[parent.pk]) - confirmed
+        hidden = hidden_cells(households[parent.pk], total_shown=not parent_hidden, withheld=withheld)
         unit_count = households[parent.pk].get(unit.pk, 0)
         parent_hidden = unit.pk in hidden or 0 < unit_count < MIN_HOUSEHOLDS
     return parent_hidden
@@ -82,8 +89,13 @@ def hidden_by_ancestors(indicator, territory):
 
 def public_unit(territory, children):
     """What the public may see of a unit: per indicator, the latest season's total, its children
-    and its breakdown by sex, with small figures and the ones they would reveal suppressed."""
+    and its breakdown by sex, with small figures and the ones they would reveal suppressed. A
+    community's figures are public once the community confirmed them (see validation.py)."""
     from .suppression import MIN_HOUSEHOLDS, hidden_cells
+    from .validation import published
+
+    personal = [unit.pk for unit in (territory, *children) if unit.kind in PERSONAL_KINDS]
+    confirmed = published(personal) if personal else set()
 
     indicators = list(Indicator.objects.all())
     rows = Value.objects.filter(SEASONAL, territory__in=[territory, *children]).select_related("indicator")
@@ -97,9 +109,12 @@ def public_unit(territory, children):
         total = latest.get((indicator.pk, territory.pk, ""))
         if total is None:
             continue
-        total_hidden = total.households < MIN_HOUSEHOLDS or hidden_by_ancestors(indicator, territory)
+        total_hidden = total.households < MIN_HOUSEHOLDS or hidden_by_ancestors(indicator, territory) or (
+            territory.pk in personal and (territory.pk, indicator.pk) not in confirmed)
         kids = {child.pk: latest.get((indicator.pk, child.pk, "")) for child in children}
-        hide = hidden_cells({pk: row.households for pk, row in kids.items() if row}, total_shown=not total_hidden)
+        withheld = {pk for pk in kids if pk in personal and (pk, indicator.pk) not in confirmed}
+        hide = hidden_cells({pk: row.households for pk, row in kids.items() if row}, total_shown=not total_hidden,
+                            withheld=withheld)
         sexes = {code: latest.get((indicator.pk, territory.pk, f"sex:{code}")) for code in ("F", "M")}
         hide_sex = hidden_cells({code: row.households for code, row in sexes.items() if row},
                                 total_shown=not total_hidden)

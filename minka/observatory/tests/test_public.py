@@ -49,7 +49,9 @@ def test_a_district_of_three_families_shows_no_figure(client, small_district):
     text = client.get(reverse("public_unit", args=["081205"])).content.decode()
     card = text[text.index('id="pub-beneficiaries"'):]
     assert "<b>—</b>" in card[:card.index("</section>")]
-    assert client.get(reverse("public_unit", args=["081205-C01"])).status_code == 404  # communities: not yet
+    community = client.get(reverse("public_unit", args=["081205-C01"])).content.decode()  # not confirmed, and 3
+    card = community[community.index('id="pub-beneficiaries"'):]
+    assert "<b>—</b>" in card[:card.index("</section>")] and ">3<" not in community
 
 
 def test_a_sibling_hidden_on_the_parent_page_stays_hidden_on_its_own_page(client, small_district):
