@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves its own Swagger UI files at /api/docs (no CDN)
     "minka.core",
     "minka.territory",
     "minka.people",
@@ -229,3 +230,8 @@ LOGGING = {
 
 if env_bool("MINKA_FAST_PASSWORD_HASHER", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The publisher of the IATI file (https://iatistandard.org/en/guidance/preparing-organisation/organisation-account/
+# how-to-create-your-iati-organisation-identifier/): set both to the organisation's registered identifier and name.
+IATI_ORGANISATION = env("MINKA_IATI_ORGANISATION", "XX-MINKA-DEMO")
+IATI_ORGANISATION_NAME = env("MINKA_IATI_ORGANISATION_NAME", "Minka (demo)")

@@ -1,10 +1,11 @@
 """The public observatory: no login, aggregates only, small figures suppressed (see suppression.py).
 A community's figures are public once the community confirmed them (see validation.py)."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from minka.core.tabular import write_csv
+from minka.core.periods import season_label
+from minka.core.tabular import write_csv, write_xlsx
 from minka.territory.models import Territory
 
 from . import selectors
@@ -36,22 +37,81 @@ def portal(request, code="PE"):
         "sections": selectors.public_unit(unit, children)})
 
 
-def open_data(request, code):
-    """The public table of a unit as CSV: the same suppression as the page (empty = suppressed)."""
+HEADER = ["indicator", "indicator_name", "unit", "territory_code", "territory", "breakdown", "season", "value",
+          "status"]
+
+
+def open_rows(unit, children, sections):
+    """The public table of a unit, one row per figure shown or suppressed (value None, with why)."""
+    rows = []
+
+    def row(indicator, place, breakdown, season, shown):
+        rows.append({"indicator": indicator.code, "indicator_name": indicator.label, "unit": indicator.unit,
+                     "territory_code": place.code, "territory": place.name, "breakdown": breakdown,
+                     "season": season_label(season) if season else "",
+                     "value": None if shown is None else shown.value,
+                     "status": "published" if shown is not None else "suppressed"})
+
+    for section in sections:
+        indicator, season = section["indicator"], section["season"]
+        row(indicator, unit, "", season, section["total"])
+        for code, shown in section["sexes"]:
+            row(indicator, unit, f"sex:{code}", season, shown)
+        for child, shown in section["children"]:
+            row(indicator, child, "", season, shown)
+    return rows
+
+
+def _table(code):
     unit = _unit(code)
     children = _children(unit)
-    rows = []
-    for section in selectors.public_unit(unit, children):
-        indicator, total = section["indicator"], section["total"]
-        rows.append([indicator.code, unit.code, unit.name, "", section["season"] or "",
-                     "" if total is None else f"{total.value:f}"])
-        for code_, row in section["sexes"]:
-            rows.append([indicator.code, unit.code, unit.name, f"sex:{code_}", section["season"] or "",
-                         "" if row is None else f"{row.value:f}"])
-        for child, row in section["children"]:
-            rows.append([indicator.code, child.code, child.name, "", section["season"] or "",
-                         "" if row is None else f"{row.value:f}"])
-    response = HttpResponse(write_csv(["indicator", "territory_code", "territory", "breakdown", "season", "value"],
-                                      rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="minka-observatorio-{unit.code}.csv"'
+    return unit, children, open_rows(unit, children, selectors.public_unit(unit, children))
+
+
+def _cell(value):
+    return "" if value is None else f"{value:f}"
+
+
+def open_data(request, code, fmt="csv"):
+    """The public table of a unit as CSV or XLSX: the same suppression as the page (empty = suppressed)."""
+    unit, _children_, rows = _table(code)
+    table = [[_cell(r[key]) if key == "value" else r[key] for key in HEADER] for r in rows]
+    if fmt == "xlsx":
+        body = write_xlsx(unit.name[:31], HEADER, [[r["value"] if h == "value" else r[h] for h in HEADER]
+                                                   for r in rows])
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, content_type = write_csv(HEADER, table), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="minka-observatorio-{unit.code}.{fmt}"'
+    return response
+
+
+def open_geojson(request, code):
+    """The children of a unit (or the unit itself when it has none) with their public figures, for maps:
+    one property per indicator, null when suppressed."""
+    unit, children, rows = _table(code)
+    places = children or [unit]
+    figures = {}
+    for r in rows:
+        if not r["breakdown"]:
+            figures.setdefault(r["territory_code"], {})[r["indicator"]] = None if r["value"] is None else float(
+                r["value"])
+    features = [{"type": "Feature", "geometry": place.geometry,
+                 "properties": {"code": place.code, "name": place.name, **figures.get(place.code, {})}}
+                for place in places if place.geometry]
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Content-Disposition"] = f'attachment; filename="minka-observatorio-{unit.code}.geojson"'
+    return response
+
+
+def iati_xml(request, program=None):
+    """The programs' results as IATI 2.03 activity XML (one program, or all)."""
+    from . import iati
+
+    if program is not None and program not in iati.PROGRAMS:
+        raise Http404
+    xml = iati.document([iati.PROGRAMS[program]] if program else None)
+    response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="minka-iati-{program or "programas"}.xml"'
     return response

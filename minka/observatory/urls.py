@@ -11,4 +11,8 @@ urlpatterns = [
     path("publico/", public.portal, name="public_home"),
     path("publico/<str:code>/", public.portal, name="public_unit"),
     path("publico/<str:code>/datos.csv", public.open_data, name="public_data"),
+    path("publico/<str:code>/datos.xlsx", public.open_data, {"fmt": "xlsx"}, name="public_data_xlsx"),
+    path("publico/<str:code>/datos.geojson", public.open_geojson, name="public_geojson"),
+    path("publico/iati.xml", public.iati_xml, name="public_iati"),
+    path("publico/iati/<slug:program>.xml", public.iati_xml, name="public_iati_program"),
 ]

@@ -67,3 +67,15 @@ def get_infrastructure_for_user(user, pk, capability=VIEW_PEOPLE):
         return infrastructure_for(user, capability).select_related("community__parent", "watershed").get(pk=pk)
     except (Infrastructure.DoesNotExist, ValueError):
         raise Http404
+
+
+def get_watershed_for_user(user, code):
+    """A watershed whose figures the user may read: every community in it (and in its
+    microwatersheds) is inside the user's scope, since its figures add up all of them."""
+    watershed = Watershed.objects.filter(code=code).first()
+    if watershed is None:
+        raise Http404
+    members = Territory.objects.filter(watersheds__path__startswith=watershed.path).distinct()
+    if not members.exists() or members.exclude(scope_q(user, "path")).exists():
+        raise Http404
+    return watershed
