@@ -5,6 +5,8 @@ from collections import defaultdict
 
 from django.db.models import Q
 
+from minka.territory.models import Watershed
+
 from .models import Indicator, Target, Value
 
 
@@ -25,38 +27,125 @@ SEASONAL = Q(period="") | Q(period__startswith="S")
 PERSONAL_KINDS = ("community", "sector")
 
 
-def dashboard(territory, children=()):
-    indicators = list(Indicator.objects.all())
-    values = Value.objects.filter(SEASONAL, territory=territory).select_related("indicator")
+GRANULARITIES = {"season": "S", "year": "Y", "quarter": "Q", "month": "M"}
+
+
+def period_label(period):
+    """S2023 → 2023-24, Y2023 → 2023, Q2023-3 → 2023 T3, M2023-07 → 2023-07, "" → today."""
+    from django.utils.translation import gettext as _
+
+    from minka.core.periods import season_label
+
+    if not period:
+        return _("hoy")
+    kind, rest = period[0], period[1:]
+    if kind == "S":
+        return season_label(int(rest))
+    if kind == "Q":
+        year, quarter = rest.split("-")
+        return _("%(year)s T%(quarter)s") % {"year": year, "quarter": quarter}
+    return rest
+
+
+def node_q(node, prefix=""):
+    """The values of a territory unit or of a watershed."""
+    from minka.territory.models import Watershed
+
+    return Q(**{f"{prefix}{'watershed' if isinstance(node, Watershed) else 'territory'}": node})
+
+
+def _in_nodes(nodes):
+    from minka.territory.models import Watershed
+
+    sheds = [n.pk for n in nodes if isinstance(n, Watershed)]
+    units = [n.pk for n in nodes if not isinstance(n, Watershed)]
+    return Q(watershed__in=sheds) | Q(territory__in=units)
+
+
+def _key(row):
+    return ("w", row.watershed_id) if row.watershed_id else ("t", row.territory_id)
+
+
+def node_key(node):
+    from minka.territory.models import Watershed
+
+    return ("w", node.pk) if isinstance(node, Watershed) else ("t", node.pk)
+
+
+def _prefix_for(indicator, chosen):
+    """The period prefix an indicator is shown in: the chosen one if it is computed so, else by season,
+    else its first period ("" for the situation today)."""
+    own = [GRANULARITIES[p] for p in indicator.periods or [] if p in GRANULARITIES]
+    if not own:
+        return ""
+    return chosen if chosen in own else ("S" if "S" in own else own[0])
+
+
+def dashboard(node, children=(), granularity="season", only=None):
+    """Every indicator of a unit or watershed: the latest figure of the chosen granularity, its time
+    series, its breakdowns (latest season or year), the target and status, and each child's latest
+    figure (for the table and the map), for every indicator or `only` those given. Four queries
+    whatever the number of indicators."""
+    chosen = GRANULARITIES.get(granularity, "S")
+    indicators = list(Indicator.objects.all()) if only is None else list(only)
+    fine_children = bool(children) and all(getattr(c, "kind", "") in PERSONAL_KINDS for c in children)
+    # Each indicator in the chosen granularity if it is computed so, else by season (or its own period);
+    # communities have no months or quarters: their figures on the map are by season.
+    own = {i.pk: _prefix_for(i, chosen) for i in indicators}
+    of_children = {i.pk: _prefix_for(i, "S") if fine_children and own[i.pk] in "MQ" and own[i.pk] else own[i.pk]
+                   for i in indicators}
+    breakdown_prefix = "Y" if chosen == "Y" else "S"
+    wanted = Q(period="")
+    for prefix in {*own.values(), *of_children.values(), breakdown_prefix} - {""}:
+        wanted |= Q(period__startswith=prefix)
+    values = Value.objects.filter(node_q(node), wanted, indicator__in=indicators)
+    known = {indicator.pk: indicator for indicator in indicators}  # rows get their indicator without a query
     by_indicator = defaultdict(list)
     for row in values:
+        row.indicator = known[row.indicator_id]
         by_indicator[row.indicator_id].append(row)
-    targets = {(t.indicator_id, t.breakdown): t for t in Target.objects.filter(territory=territory)}
+    targets = {}
+    if not isinstance(node, Watershed):
+        for target in Target.objects.filter(territory=node, period="", indicator__in=indicators):
+            target.indicator = known[target.indicator_id]
+            targets[(target.indicator_id, target.breakdown)] = target
     child_values = defaultdict(dict)
-    for row in Value.objects.filter(SEASONAL, territory__in=children, breakdown="").select_related("indicator"):
-        current = child_values[row.indicator_id].get(row.territory_id)
-        if current is None or (row.season or 0) > (current.season or 0):
-            child_values[row.indicator_id][row.territory_id] = row
+    if children:
+        for row in Value.objects.filter(_in_nodes(children), wanted, breakdown="", indicator__in=indicators):
+            if row.period[:1] != of_children[row.indicator_id]:
+                continue
+            row.indicator = known[row.indicator_id]
+            current = child_values[row.indicator_id].get(_key(row))
+            if current is None or row.period > current.period:
+                child_values[row.indicator_id][_key(row)] = row
     names = breakdown_labels()
-    for row in values:
-        row.label = names.get(row.breakdown, row.breakdown)
     for target in targets.values():
         target.label = names.get(target.breakdown, target.breakdown)
     cards = []
     for indicator in indicators:
         rows = by_indicator.get(indicator.pk, [])
-        totals = sorted((r for r in rows if not r.breakdown), key=lambda r: r.season or 0)
+        totals = sorted((r for r in rows if not r.breakdown and r.period[:1] == own[indicator.pk]),
+                        key=lambda r: r.period)
         latest = totals[-1] if totals else None
-        latest_season = latest.season if latest else None
-        breakdowns = sorted((r for r in rows if r.breakdown and r.season == latest_season), key=lambda r: r.breakdown)
+        split_at = max((r.period for r in rows if r.breakdown and (not r.period or r.period[0] == breakdown_prefix)),
+                       default=None)
+        groups = defaultdict(list)
+        for row in sorted((r for r in rows if r.breakdown and r.period == split_at), key=lambda r: r.breakdown):
+            row.label = names.get(row.breakdown, row.breakdown)
+            groups[row.breakdown.split(":")[0]].append(row)
         target = targets.get((indicator.pk, ""))
         cards.append({
-            "indicator": indicator, "latest": latest, "series": [(r.season, r.value) for r in totals if r.season],
-            "breakdowns": breakdowns, "target": target,
+            "indicator": indicator, "latest": latest, "latest_label": period_label(latest.period) if latest else "",
+            "other_granularity": own[indicator.pk] not in ("", chosen),
+            "series": [(period_label(r.period), r.value) for r in totals if r.period],
+            "breakdowns": [(Indicator.BREAKDOWNS.get(name, name), group) for name, group in groups.items()],
+            "breakdown_period": period_label(split_at) if split_at is not None else "",
+            "target": target,
             "status": target.status(latest.value) if target and latest and latest.value is not None else None,
-            "breakdown_targets": [(t, next((r for r in breakdowns if r.breakdown == t.breakdown), None))
+            "breakdown_targets": [(t, next((r for r in rows if r.breakdown == t.breakdown and r.period == split_at),
+                                           None))
                                   for (pk, breakdown), t in targets.items() if pk == indicator.pk and breakdown],
-            "children": [(child, child_values[indicator.pk].get(child.pk)) for child in children],
+            "children": [(child, child_values[indicator.pk].get(node_key(child))) for child in children],
         })
     return cards
 

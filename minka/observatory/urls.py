@@ -4,7 +4,10 @@ from . import public, views
 
 urlpatterns = [
     path("observatorio/", views.home, name="observatory_home"),
+    path("observatorio/cuenca/<str:code>/", views.watershed_dashboard, name="observatory_watershed"),
+    path("observatorio/cuenca/<str:code>/mapa.geojson", views.watershed_map, name="observatory_watershed_map"),
     path("observatorio/<str:code>/", views.dashboard, name="observatory_dashboard"),
+    path("observatorio/<str:code>/mapa.geojson", views.dashboard_map, name="observatory_map"),
     path("observatorio/<str:code>/recalcular/", views.refresh, name="observatory_refresh"),
     path("observatorio/<str:code>/validar/", views.validate, name="observatory_validate"),
     path("observatorio/<str:code>/resumen/", views.community_summary, name="observatory_summary"),

@@ -1,15 +1,20 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from django.core.exceptions import ValidationError
-
 from minka.accounts.permissions import SET_STANDARDS, VALIDATE_FIGURES, can, has_capability
 from minka.people.timeline import Chart
-from minka.territory.selectors import get_territory_for_user, in_scope, landing_territory, visible_children
+from minka.territory.models import Territory, Watershed
+from minka.territory.selectors import (get_territory_for_user, get_watershed_for_user, in_scope, landing_territory,
+                                       readable_watersheds, visible_children)
 
 from . import selectors, tasks, validation
 from .models import Indicator
@@ -23,26 +28,119 @@ def home(request):
     return redirect("observatory_dashboard", code=territory.code)
 
 
+def _filters(request, indicators):
+    """The dashboard's filters, read from the URL so that a view can be shared."""
+    granularity = request.GET.get("periodo", "season")
+    if granularity not in selectors.GRANULARITIES:
+        granularity = "season"
+    programs = sorted({indicator.program for indicator in indicators if indicator.program})
+    program = request.GET.get("programa", "")
+    return {"granularity": granularity, "program": program if program in programs else "", "programs": programs,
+            "map": request.GET.get("mapa", "")}
+
+
+def _render_dashboard(request, node, children, ancestors, extra):
+    indicators = list(Indicator.objects.all())
+    filters = _filters(request, indicators)
+    chosen = [i for i in indicators if i.program == filters["program"]] if filters["program"] else indicators
+    cards = selectors.dashboard(node, children, filters["granularity"], only=chosen)
+    for card in cards:
+        card["chart"] = Chart(title=card["indicator"].label, unit=card["indicator"].unit, style="bars",
+                              points=[(label, value) for label, value in card["series"] if value is not None])
+    if extra.get("territory") is not None and extra["territory"].is_personal_level:
+        states = {figure.indicator.pk: figure for figure in validation.community_figures(node)}
+        for card in cards:  # the publication state of each figure, from the community's word
+            card["figure"] = states.get(card["indicator"].pk)
+    mapped = [card for card in cards if any(value for _child, value in card["children"])]
+    chosen = next((card for card in mapped if card["indicator"].code == filters["map"]), mapped[0] if mapped else None)
+    query = urlencode({key: value for key, value in (("periodo", filters["granularity"]),
+                                                     ("programa", filters["program"]))
+                       if value and not (key == "periodo" and value == "season")})
+    for unit in [*ancestors, *children, *extra.get("watersheds", [])]:  # links keep the filters
+        unit.dashboard_url = _dashboard_url(unit) + (f"?{query}" if query else "")
+    return render(request, "observatory/dashboard.html", {
+        "node": node, "ancestors": ancestors, "cards": cards, "children": children, "filters": filters,
+        "granularities": [(key, Indicator.PERIODS[key]) for key in selectors.GRANULARITIES],
+        "map_card": chosen, "mapped": mapped, **extra})
+
+
+def _dashboard_url(unit):
+    name = "observatory_watershed" if isinstance(unit, Watershed) else "observatory_dashboard"
+    return reverse(name, args=[unit.code])
+
+
 @login_required
 def dashboard(request, code):
-    """Every indicator of a unit of the user's scope: latest value, target and status, seasons,
-    breakdowns, and the unit's children to drill down."""
+    """Every indicator of a unit of the user's scope: latest value, target and status, time series,
+    breakdowns, a map of one indicator over the unit's children, and the children to drill down."""
     territory = get_territory_for_user(request.user, code)
     if not in_scope(request.user, territory):
         raise Http404  # above the scope the figures would include families the user does not see
     children = list(visible_children(request.user, territory))
-    cards = selectors.dashboard(territory, children)
-    for card in cards:
-        card["chart"] = Chart(title=card["indicator"].label, unit=card["indicator"].unit, style="bars",
-                              points=[(str(season), value) for season, value in card["series"] if value is not None])
-    if territory.is_personal_level:  # the publication state of each figure, from the community's word
-        states = {figure.indicator.pk: figure for figure in validation.community_figures(territory)}
-        for card in cards:
-            card["figure"] = states.get(card["indicator"].pk)
-    return render(request, "observatory/dashboard.html", {
-        "territory": territory, "ancestors": territory.ancestors(), "cards": cards, "children": children,
-        "can_refresh": has_capability(request.user, SET_STANDARDS),
-        "can_validate": territory.is_personal_level and can(request.user, VALIDATE_FIGURES, territory)})
+    extra = {"territory": territory, "watersheds": readable_watersheds(request.user, territory),
+             "map_url": reverse("observatory_map", args=[code]),
+             "can_refresh": has_capability(request.user, SET_STANDARDS),
+             "can_validate": territory.is_personal_level and can(request.user, VALIDATE_FIGURES, territory)}
+    return _render_dashboard(request, territory, children, territory.ancestors(), extra)
+
+
+@login_required
+def watershed_dashboard(request, code):
+    """The same for a watershed (all its communities in the user's scope): its microwatersheds, or
+    its communities, are the children."""
+    watershed = get_watershed_for_user(request.user, code)
+    children = list(watershed.children.order_by("name")) or list(watershed.communities.order_by("name"))
+    codes = watershed.path.strip("/").split("/")[:-1]
+    ancestors = sorted(Watershed.objects.filter(code__in=codes), key=lambda w: codes.index(w.code))
+    return _render_dashboard(request, watershed, children, ancestors, {
+        "watershed": watershed, "map_url": reverse("observatory_watershed_map", args=[code])})
+
+
+def _map(request, node, children):
+    """The children of a unit with one indicator's latest figure, as GeoJSON for the choropleth."""
+    indicator = Indicator.objects.filter(code=request.GET.get("mapa", "")).first()
+    if indicator is None:
+        raise Http404
+    filters = _filters(request, [indicator])
+    card = selectors.dashboard(node, children, filters["granularity"], only=[indicator])[0]
+    features = []
+    for child, row in card["children"]:
+        geometry = _geometry(child)
+        if geometry is None:
+            continue
+        value = row.value if row is not None else None
+        url = _dashboard_url(child)
+        features.append({"type": "Feature", "geometry": geometry, "properties": {
+            "code": child.code, "name": child.name, "url": url, "value": None if value is None else float(value),
+            "label": "—" if value is None else f"{floatformat(value, '-1')} {indicator.unit}",
+            "period": selectors.period_label(row.period) if row is not None else ""}})
+    return JsonResponse({"type": "FeatureCollection", "features": features,
+                         "indicator": {"code": indicator.code, "name": indicator.label, "unit": indicator.unit,
+                                       "direction": indicator.direction}})
+
+
+def _geometry(unit):
+    """A unit's shape; a watershed drawn without one shows where its communities are."""
+    if unit.geometry or not isinstance(unit, Watershed):
+        return unit.geometry or None
+    shapes = [t.geometry for t in Territory.objects.filter(watersheds__path__startswith=unit.path).distinct()
+              if t.geometry]
+    return {"type": "GeometryCollection", "geometries": shapes} if shapes else None
+
+
+@login_required
+def dashboard_map(request, code):
+    territory = get_territory_for_user(request.user, code)
+    if not in_scope(request.user, territory):
+        raise Http404
+    return _map(request, territory, list(visible_children(request.user, territory)))
+
+
+@login_required
+def watershed_map(request, code):
+    watershed = get_watershed_for_user(request.user, code)
+    children = list(watershed.children.all()) or list(watershed.communities.all())
+    return _map(request, watershed, children)
 
 
 def _community(request, code):

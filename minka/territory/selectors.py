@@ -79,3 +79,17 @@ def get_watershed_for_user(user, code):
     if not members.exists() or members.exclude(scope_q(user, "path")).exists():
         raise Http404
     return watershed
+
+
+def readable_watersheds(user, territory):
+    """The watersheds with communities under this unit whose figures the user may read."""
+    candidates = Watershed.objects.filter(communities__path__startswith=territory.path).distinct()
+    paths = {w.path for w in candidates}
+    codes = {code for path in paths for code in path.strip("/").split("/")}
+    readable = []
+    for watershed in Watershed.objects.filter(code__in=codes).order_by("path"):
+        try:
+            readable.append(get_watershed_for_user(user, watershed.code))
+        except Http404:
+            continue
+    return readable

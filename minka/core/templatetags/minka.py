@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -45,3 +46,33 @@ def sparkline(chart):
         shapes = format_html('<polyline points="{}" fill="none" stroke-width="2"/>', charts.line_points(values))
     return format_html('<svg class="spark {}" {} role="img" aria-label="{}">{}</svg>', chart.style,
                        mark_safe(size), chart.title, shapes)  # size holds only our integers
+
+
+@register.simple_tag
+def series_chart(chart, target=None):
+    """A time series as labelled bars (inline SVG, readable without JavaScript and printable): the
+    first and last periods under the axis, each bar's value on hover, and the target as a dashed line."""
+    points = [(label, value) for label, value in chart.points if value is not None]
+    if not points:
+        return ""
+    target = None if target in (None, "") else target  # a card without a target passes ""
+    values = [value for _label, value in points]
+    high = max([float(v) for v in values] + ([float(target)] if target is not None else []) + [0.0]) or 1.0
+    width, height, pad, axis = 320, 90, 4, 14
+    slot = (width - 2 * pad) / len(points)
+    bars = []
+    for i, (label, value) in enumerate(points):
+        h = max(float(value), 0.0) / high * (height - axis - 2 * pad)
+        bars.append((round(pad + i * slot + slot * 0.15, 1), round(height - axis - pad - h, 1), round(slot * 0.7, 1),
+                     round(h, 1), f"{label}: {floatformat(value, '-1')}"))
+    shapes = format_html_join("", '<rect x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>', bars)
+    labels = format_html('<text x="{}" y="{}" text-anchor="start">{}</text>', pad, height - 2, points[0][0])
+    if len(points) > 1:
+        labels += format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', width - pad, height - 2,
+                              points[-1][0])
+    goal = ""
+    if target is not None:
+        y = round(height - axis - pad - float(target) / high * (height - axis - 2 * pad), 1)
+        goal = format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" class="goal"/>', pad, width - pad, y, y)
+    return format_html('<svg class="series" viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}">{}{}{}</svg>',
+                       width, height, chart.title, shapes, goal, labels)
