@@ -180,31 +180,105 @@ def public_unit(territory, children):
     """What the public may see of a unit: per indicator, the latest season's total, its children
     and its breakdown by sex, with small figures and the ones they would reveal suppressed. A
     community's figures are public once the community confirmed them (see validation.py)."""
-    from .suppression import MIN_HOUSEHOLDS, hidden_cells
     from .validation import published
 
     personal = [unit.pk for unit in (territory, *children) if unit.kind in PERSONAL_KINDS]
     confirmed = published(personal) if personal else set()
 
+    def total_withheld(indicator, total):
+        return hidden_by_ancestors(indicator, territory) or (
+            territory.pk in personal and (territory.pk, indicator.pk) not in confirmed)
+
+    def children_withheld(indicator, kids):
+        return {key for key in kids if key[1] in personal and (key[1], indicator.pk) not in confirmed}
+
+    return _public_sections(territory, children, total_withheld, children_withheld)
+
+
+def public_watershed(watershed, children):
+    """The same for a watershed and its microwatersheds. A watershed crosses district lines, so its
+    figure could be subtracted from a district's: it is shown only when, in every district it
+    touches, the part inside and the part outside each rest on none or at least 5 families, and a
+    part that is a single community is one the community confirmed."""
+    guard = WatershedGuard([watershed, *children])
+
+    def children_withheld(indicator, kids):
+        return {key for key, row in kids.items() if row is not None and guard.reveals(indicator, key[1], row.period)}
+
+    return _public_sections(watershed, children, lambda indicator, total: guard.reveals(
+        indicator, watershed.pk, total.period), children_withheld)
+
+
+class WatershedGuard:
+    """Whether a watershed's figure would give away a small or unconfirmed part of a district."""
+
+    def __init__(self, watersheds):
+        from minka.territory.models import Territory
+
+        from .validation import published
+
+        self.members = defaultdict(set)  # watershed → its communities (microwatersheds included)
+        for shed in watersheds:
+            self.members[shed.pk] = set(Territory.objects.filter(watersheds__path__startswith=shed.path)
+                                        .values_list("pk", flat=True))
+        touched = set().union(*self.members.values())
+        self.district = dict(Territory.objects.filter(pk__in=touched).values_list("pk", "parent_id"))
+        self.neighbours = defaultdict(set)  # district → all its communities
+        for pk, parent in Territory.objects.filter(parent_id__in=set(self.district.values()),
+                                                   kind__in=PERSONAL_KINDS).values_list("pk", "parent_id"):
+            self.neighbours[parent].add(pk)
+        self.communities = set().union(*self.neighbours.values())
+        self.confirmed = published(self.communities)
+        self.households = {}
+
+    def _households(self, indicator, period):
+        key = (indicator.pk, period)
+        if key not in self.households:
+            self.households[key] = dict(Value.objects.filter(
+                indicator=indicator, period=period, breakdown="", territory__in=self.communities).values_list(
+                "territory_id", "households"))
+        return self.households[key]
+
+    def reveals(self, indicator, watershed_pk, period):
+        from .suppression import MIN_HOUSEHOLDS
+
+        households = self._households(indicator, period)
+        members = self.members[watershed_pk]
+        for district in {self.district[pk] for pk in members if pk in self.district}:
+            inside = [pk for pk in self.neighbours[district] if pk in members and households.get(pk)]
+            outside = [pk for pk in self.neighbours[district] if pk not in members and households.get(pk)]
+            for part in (inside, outside):
+                count = sum(households[pk] for pk in part)
+                if 0 < count < MIN_HOUSEHOLDS:
+                    return True
+                if len(part) == 1 and (part[0], indicator.pk) not in self.confirmed:
+                    return True
+        return False
+
+
+def _public_sections(node, children, total_withheld, children_withheld):
+    """Per indicator: the node's latest total, its children and its split by sex, each suppressed when
+    small or withheld, with complementary suppression so that nothing hidden can be recomputed."""
+    from .suppression import MIN_HOUSEHOLDS, hidden_cells
+
     indicators = list(Indicator.objects.all())
-    rows = Value.objects.filter(SEASONAL, territory__in=[territory, *children]).select_related("indicator")
+    known = {indicator.pk: indicator for indicator in indicators}
     latest = {}
-    for row in rows:
-        key = (row.indicator_id, row.territory_id, row.breakdown)
+    for row in Value.objects.filter(SEASONAL, _in_nodes([node, *children])):
+        row.indicator = known[row.indicator_id]
+        key = (row.indicator_id, _key(row), row.breakdown)
         if key not in latest or (row.season or 0) > (latest[key].season or 0):
             latest[key] = row
     sections = []
     for indicator in indicators:
-        total = latest.get((indicator.pk, territory.pk, ""))
+        total = latest.get((indicator.pk, node_key(node), ""))
         if total is None:
             continue
-        total_hidden = total.households < MIN_HOUSEHOLDS or hidden_by_ancestors(indicator, territory) or (
-            territory.pk in personal and (territory.pk, indicator.pk) not in confirmed)
-        kids = {child.pk: latest.get((indicator.pk, child.pk, "")) for child in children}
-        withheld = {pk for pk in kids if pk in personal and (pk, indicator.pk) not in confirmed}
-        hide = hidden_cells({pk: row.households for pk, row in kids.items() if row}, total_shown=not total_hidden,
-                            withheld=withheld)
-        sexes = {code: latest.get((indicator.pk, territory.pk, f"sex:{code}")) for code in ("F", "M")}
+        total_hidden = total.households < MIN_HOUSEHOLDS or total_withheld(indicator, total)
+        kids = {node_key(child): latest.get((indicator.pk, node_key(child), "")) for child in children}
+        hide = hidden_cells({key: row.households for key, row in kids.items() if row}, total_shown=not total_hidden,
+                            withheld=children_withheld(indicator, kids))
+        sexes = {code: latest.get((indicator.pk, node_key(node), f"sex:{code}")) for code in ("F", "M")}
         hide_sex = hidden_cells({code: row.households for code, row in sexes.items() if row},
                                 total_shown=not total_hidden)
         if None in hide or None in hide_sex:
@@ -213,8 +287,8 @@ def public_unit(territory, children):
             hide, hide_sex = set(kids), set(sexes)
         sections.append({
             "indicator": indicator, "total": None if total_hidden else total, "season": total.season,
-            "children": [(child, None if kids[child.pk] is None or child.pk in hide else kids[child.pk])
-                         for child in children],
+            "children": [(child, None if kids[node_key(child)] is None or node_key(child) in hide
+                          else kids[node_key(child)]) for child in children],
             "sexes": [(code, None if (row is None or code in hide_sex) else row) for code, row in sexes.items()]
             if any(sexes.values()) else [],
         })

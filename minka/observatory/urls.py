@@ -16,6 +16,12 @@ urlpatterns = [
     path("publico/<str:code>/datos.csv", public.open_data, name="public_data"),
     path("publico/<str:code>/datos.xlsx", public.open_data, {"fmt": "xlsx"}, name="public_data_xlsx"),
     path("publico/<str:code>/datos.geojson", public.open_geojson, name="public_geojson"),
+    path("publico/cuenca/<str:code>/", public.portal, {"shed": True}, name="public_watershed"),
+    path("publico/cuenca/<str:code>/datos.csv", public.open_data, {"shed": True}, name="public_watershed_data"),
+    path("publico/cuenca/<str:code>/datos.xlsx", public.open_data, {"shed": True, "fmt": "xlsx"},
+         name="public_watershed_data_xlsx"),
+    path("publico/cuenca/<str:code>/datos.geojson", public.open_geojson, {"shed": True},
+         name="public_watershed_geojson"),
     path("publico/iati.xml", public.iati_xml, name="public_iati"),
     path("publico/iati/<slug:program>.xml", public.iati_xml, name="public_iati_program"),
 ]

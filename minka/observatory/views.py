@@ -105,7 +105,7 @@ def _map(request, node, children):
     card = selectors.dashboard(node, children, filters["granularity"], only=[indicator])[0]
     features = []
     for child, row in card["children"]:
-        geometry = _geometry(child)
+        geometry = shape(child)
         if geometry is None:
             continue
         value = row.value if row is not None else None
@@ -119,7 +119,7 @@ def _map(request, node, children):
                                        "direction": indicator.direction}})
 
 
-def _geometry(unit):
+def shape(unit):
     """A unit's shape; a watershed drawn without one shows where its communities are."""
     if unit.geometry or not isinstance(unit, Watershed):
         return unit.geometry or None

@@ -66,3 +66,18 @@ def test_the_rest_of_the_story_is_there(demo):
     from minka.collect.models import Form
 
     assert Form.objects.filter(territory__code="08").exclude(target="").count() == 9
+
+
+@pytest.mark.django_db
+def test_three_communities_of_ocongate_went_through_their_figures(demo, client):
+    from minka.observatory.models import Validation
+    from minka.territory.models import Territory
+
+    assert set(Validation.objects.values_list("territory__code", flat=True)) == {
+        "081210-C01", "081210-C02", "081210-C03"}
+    contested = Validation.objects.get(status="contested")
+    assert contested.territory.code == "081210-C03" and contested.comment and contested.by.username == "comunidad"
+    tinki = Territory.objects.get(code="081210-C01")
+    text = client.get(f"/publico/{tinki.code}/").content.decode()
+    card = text[text.index('id="pub-beneficiaries"'):]
+    assert "<b>—</b>" not in card[:card.index("</section>")]  # confirmed, and made of enough families

@@ -60,3 +60,44 @@ def test_a_sibling_hidden_on_the_parent_page_stays_hidden_on_its_own_page(client
     card = text[text.index('id="pub-beneficiaries"'):]
     assert "<b>—</b>" in card[:card.index("</section>")]
     assert "Mujeres: —" in card[:card.index("</section>")]  # its breakdown would add up to it
+
+
+def test_a_watershed_page_cannot_be_subtracted_from_a_district(client, technician, coordinator, places,
+                                                               ensure_indicators):  # noqa: F811
+    """Ocongate = Tinki (in the microwatershed) + Pacchanta (outside it): the district's total minus
+    the watershed's would give Pacchanta."""
+    from minka.accounts.models import Role
+    from minka.conftest import make_user
+    from minka.observatory import validation
+    from minka.observatory.models import Indicator
+    from minka.territory.models import Watershed
+
+    shed = Watershed.objects.create(kind="microcuenca", code="W1", name="Microcuenca Tinki", path="W1/")
+    shed.communities.add(places["tinki"])
+    for n in range(10):
+        register(technician, places["tinki"], name=f"Familia Tinki {n}")
+    for n in range(3):
+        register(technician, places["pacchanta"], name=f"Familia Pacchanta {n}")
+    engine.refresh()
+    beneficiaries = Indicator.objects.get(code="beneficiaries")
+    url = reverse("public_watershed", args=["W1"])
+
+    def shown():
+        text = client.get(url).content.decode()
+        card = text[text.index('id="pub-beneficiaries"'):]
+        return card[card.index("<b>") + 3:card.index("</b>")]
+
+    assert shown() == "—"  # Tinki alone: the community has not confirmed its figure
+    validation.record(make_user("tinki", Role.COMMUNITY, places["tinki"]), places["tinki"], beneficiaries, "",
+                      "confirmed")
+    assert shown() == "—"  # now Ocongate (13) − the watershed (10) would give Pacchanta's 3
+    for n in range(3):
+        register(technician, places["pacchanta"], name=f"Otra familia {n}")
+    engine.refresh()
+    assert shown() == "—"  # 6 families in Pacchanta, but its figure is not confirmed
+    validation.record(make_user("pacchanta", Role.COMMUNITY, places["pacchanta"]), places["pacchanta"],
+                      beneficiaries, "", "confirmed")
+    assert shown() == "10"
+    rows = read_csv(client.get(reverse("public_watershed_data", args=["W1"])).content).rows
+    assert {r["value"] for _l, r in rows if r["indicator"] == "beneficiaries" and not r["breakdown"]} == {"10.0000"}
+    assert client.get(reverse("public_watershed", args=["NOPE"])).status_code == 404

@@ -8,6 +8,7 @@ from minka.chains.demo import create_field_records, demo_technicians
 from minka.collect.standard_forms import publish_standard_forms
 from minka.observatory.catalogue import set_program_targets
 from minka.observatory.changes import paused
+from minka.observatory.demo import validate_demo_figures
 from minka.observatory.engine import refresh as refresh_indicators
 from minka.learning.demo import create_trainings
 from minka.people.demo import load_demo
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         with paused():  # one full refresh at the end rather than one per commit
             families, users, records, trainings, works, forms = self.load()
         values = refresh_indicators()
+        validate_demo_figures()  # after the values: communities confirm the figures they were shown
         if families or records:
             self.stdout.write(f"Demo: {families} familias, {records} registros de campo, {trainings} capacitaciones, "
                               f"{works} obras de infraestructura, {len(forms)} formularios para ODK Collect, "

@@ -1,16 +1,27 @@
-// The dashboard's map: one indicator over the children of the unit, coloured by quantile (five
-// classes; darker = better in the indicator's direction), no background tiles so that it stays light
-// on a slow link. Each area links to its own dashboard.
+// One indicator over the children of a unit (the dashboard's map, or the public portal's, which reads
+// the open-data GeoJSON: one property per indicator, null when suppressed), coloured by quantile (up
+// to five classes; darker = better in the indicator's direction), no background tiles so that it stays
+// light on a slow link. Each area links to its own page.
 (function () {
   var el = document.getElementById("choropleth");
   if (!el || !window.L) return;
+  var property = el.dataset.indicator, unit = el.dataset.unit || "";
+  function valueOf(f) {
+    var v = property ? f.properties[property] : f.properties.value;
+    return v === undefined ? null : v;
+  }
+  function labelOf(f) {
+    if (!property && f.properties.label) return f.properties.label;
+    var v = valueOf(f);
+    return v === null ? "—" : (Math.round(v * 10) / 10).toLocaleString() + " " + unit;
+  }
   var colours = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"];
   var map = L.map(el, { scrollWheelZoom: false, attributionControl: false });
   map.setView([-13.6, -71.6], 8);
   fetch(el.dataset.geojson, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (data) {
-      var values = data.features.map(function (f) { return f.properties.value; })
+      var values = data.features.map(valueOf)
         .filter(function (v) { return v !== null; }).sort(function (a, b) { return a - b; });
       var breaks = [1, 2, 3, 4].map(function (q) { return values[Math.floor(q * values.length / 5)]; })
         .filter(function (b, i, all) { return b !== undefined && b > values[0] && all.indexOf(b) === i; });
@@ -21,17 +32,17 @@
         return colours[down ? breaks.length - i : i];
       }
       var layer = L.geoJSON(data, {
-        style: function (f) { return { color: "#555", weight: 1, fillOpacity: 0.85, fillColor: colour(f.properties.value) }; },
+        style: function (f) { return { color: "#555", weight: 1, fillOpacity: 0.85, fillColor: colour(valueOf(f)) }; },
         pointToLayer: function (f, latlng) {
-          return L.circleMarker(latlng, { radius: 8, color: "#555", weight: 1, fillOpacity: 0.9, fillColor: colour(f.properties.value) });
+          return L.circleMarker(latlng, { radius: 8, color: "#555", weight: 1, fillOpacity: 0.9, fillColor: colour(valueOf(f)) });
         },
         onEachFeature: function (f, l) {
           var box = document.createElement("div"), a = document.createElement("a");
           a.href = f.properties.url; a.textContent = f.properties.name;
           box.appendChild(a);
-          box.appendChild(document.createTextNode(": " + f.properties.label + (f.properties.period ? " (" + f.properties.period + ")" : "")));
+          box.appendChild(document.createTextNode(": " + labelOf(f) + (f.properties.period ? " (" + f.properties.period + ")" : "")));
           l.bindPopup(box);
-          l.bindTooltip(f.properties.name + ": " + f.properties.label);
+          l.bindTooltip(f.properties.name + ": " + labelOf(f));
         }
       }).addTo(map);
       var bounds = layer.getBounds();
