@@ -10,7 +10,7 @@ export MINKA_DATA_DIR ?= $(CURDIR)/var
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: run test test-sqlite test-postgres setup demo messages chromium postgresql clean bench
+.PHONY: run test test-sqlite test-postgres setup demo messages chromium postgresql pango clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ WEBFORM := build/static/collect/webform.js
 $(WEBFORM): node_modules/.installed vite.config.mjs minka/collect/frontend/webform.js
 	npm run --silent build >/dev/null
 
-setup: $(VENV)/.installed node_modules/.installed $(WEBFORM)
+setup: $(VENV)/.installed node_modules/.installed $(WEBFORM) pango
 	@mkdir -p $(MINKA_DATA_DIR)
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
@@ -47,6 +47,10 @@ run: demo
 messages: $(VENV)/.installed
 	cd minka && ../$(PY) ../manage.py compilemessages -v 0
 
+# WeasyPrint (PDF reports) draws text with Pango.
+pango:
+	@/sbin/ldconfig -p | grep -q libpangoft2-1.0 || { $(APT) update -qq && $(APT) install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+
 chromium:
 	@command -v chromium >/dev/null || { $(APT) update -qq && $(APT) install -y -qq chromium; }
 
@@ -55,11 +59,11 @@ postgresql:
 
 test: test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.installed node_modules/.installed $(WEBFORM) chromium
+test-sqlite: $(VENV)/.installed node_modules/.installed $(WEBFORM) chromium pango
 	$(PY) manage.py collectstatic --noinput -v 0
 	MINKA_DATABASE_URL= $(PY) -m pytest -q
 
-test-postgres: $(VENV)/.installed node_modules/.installed $(WEBFORM) chromium postgresql
+test-postgres: $(VENV)/.installed node_modules/.installed $(WEBFORM) chromium postgresql pango
 	$(PY) manage.py collectstatic --noinput -v 0
 	MINKA_DB_CONN_MAX_AGE=0 scripts/with-postgres.sh $(PY) -m pytest -q
 

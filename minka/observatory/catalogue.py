@@ -81,6 +81,56 @@ QUECHUA = {
     "income-guinea-pig": "Quwimanta qullqi yaykuypa tikrakuynin",
 }
 
+# Definitions in French and English (the programs report to French-speaking funders).
+DEFINITIONS = {
+    "beneficiaries": (
+        "Familles enregistrées ; par filière (inscription ouverte), par sexe et par âge du chef ou de la cheffe de "
+        "famille.",
+        "Registered families; by value chain (open enrolment), by sex and by age of the head of family."),
+    "milk-producers": ("Familles inscrites (inscription ouverte) dans la filière lait (cible 490).",
+                       "Families with an open enrolment in the milk value chain (target 490)."),
+    "guinea-pig-producers": ("Familles inscrites (inscription ouverte) dans la filière cochon d'Inde (cible 240).",
+                             "Families with an open enrolment in the guinea pig value chain (target 240)."),
+    "transition": (
+        "Familles dont la dernière évaluation de la période atteint l'étape « en transition » ou une étape "
+        "ultérieure, selon les règles en vigueur.",
+        "Families whose latest assessment of the period reaches the “in transition” stage or a later one, under the "
+        "rules in force."),
+    "transition-share": (
+        "Familles en transition ou au-delà / familles évaluées dans la campagne (dernière évaluation de chaque "
+        "famille).",
+        "Families in transition or beyond / families assessed in the season (latest assessment of each family)."),
+    "fertiliser-kg": (
+        "Somme du compost et de l'humus produits (kg) déclarés dans les évaluations de pratiques de la période.",
+        "Sum of the compost and humus produced (kg) declared in the practice assessments of the period."),
+    "milk-volume": ("Somme des litres par mois enregistrés dans la production de lait de la période.",
+                    "Sum of the litres per month recorded in the milk production of the period."),
+    "milk-fat": (
+        "Moyenne de la matière grasse mesurée dans les tests de lait de la période (somme des mesures / nombre de "
+        "mesures).",
+        "Average of the fat measured in the milk tests of the period (sum of the measurements / number of "
+        "measurements)."),
+    "milk-quality": (
+        "Tests de qualité du lait conformes / tests jugés dans la période, avec le seuil en vigueur pour chaque test.",
+        "Milk quality tests passed / tests judged in the period, with the threshold in force for each test."),
+    "trainings": ("Formations (ateliers, écoles de terrain, visites d'échange…) commencées dans la période.",
+                  "Training events (workshops, field schools, exchange visits…) that started in the period."),
+    "participants": (
+        "Participations enregistrées dans les listes de présence des formations de la période, par type d'acteur, "
+        "sexe et âge ; une personne présente à deux formations compte deux fois.",
+        "Attendances recorded in the training registers of the period, by actor type, sex and age; a person who "
+        "attends two events counts twice."),
+    "income-milk": (
+        "Revenu net du lait des mêmes familles par rapport à la ligne de base 2020-21 (échantillon apparié), en "
+        "soles courants (cible +5 %).",
+        "Net milk income of the same families against the 2020-21 baseline (paired sample), in current soles "
+        "(target +5 %)."),
+    "income-dairy": ("Comme pour le lait, source « produits laitiers » (cible +10 %).",
+                     "As for milk, source “dairy products” (target +10 %)."),
+    "income-guinea-pig": ("Comme pour le lait, source « cochon d'Inde » (cible +15 %).",
+                          "As for milk, source “guinea pig” (target +15 %)."),
+}
+
 # indicator, breakdown, baseline, target (D'Ausangate, over its province)
 DAUSANGATE_TARGETS = [
     ("milk-producers", "", 0, 490), ("guinea-pig-producers", "", 0, 240), ("income-milk", "", 0, 5),
@@ -91,14 +141,25 @@ DAUSANGATE_TARGETS = [
 
 
 def load(apps):
+    """The programs' indicators, as far as the model (at this migration) has fields for them."""
     Indicator = apps.get_model("observatory", "Indicator")
+    fields = {field.name for field in Indicator._meta.get_fields()}
     for order, (code, kind, source, spec, breakdowns, periods, unit, program, axis, level, es, fr, en,
                 definition) in enumerate(INDICATORS, 1):
-        Indicator.objects.update_or_create(code=code, defaults={
+        Indicator.objects.update_or_create(code=code, defaults={key: value for key, value in {
             "kind": kind, "source": source, "spec": spec, "breakdowns": breakdowns, "periods": periods, "unit": unit,
             "program": program, "axis": axis, "level": level, "name": es,
             "name_fr": fr, "name_en": en, "name_quz": QUECHUA.get(code, ""), "definition": definition,
-            "order": order})
+            "definition_fr": DEFINITIONS.get(code, ("", ""))[0], "definition_en": DEFINITIONS.get(code, ("", ""))[1],
+            "order": order}.items() if key in fields})
+
+
+def translate_definitions(apps, schema_editor=None):
+    """Give the preloaded indicators their French and English definitions where none was written."""
+    Indicator = apps.get_model("observatory", "Indicator")
+    for code, (fr, en) in DEFINITIONS.items():
+        Indicator.objects.filter(code=code, definition_fr="").update(definition_fr=fr)
+        Indicator.objects.filter(code=code, definition_en="").update(definition_en=en)
 
 
 def name_in_quechua(apps, schema_editor=None):

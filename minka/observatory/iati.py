@@ -176,7 +176,8 @@ def _indicator(result, indicator, units, targets, program):
                             ascending="1" if indicator.direction == Indicator.Direction.UP else "0")
     _narratives(etree.SubElement(node, "title"), _indicator_names(indicator))
     if indicator.definition:
-        _narratives(etree.SubElement(node, "description"), {"es": indicator.definition})
+        _narratives(etree.SubElement(node, "description"), {"es": indicator.definition, "fr": indicator.definition_fr,
+                                                            "en": indicator.definition_en})
     per_unit = {unit: _actuals(indicator, unit) for unit in units}
     seasons = sorted({season for actuals in per_unit.values() for season in actuals})
     overall = next((t for t in targets if not t.period), None)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import TranslatedName
@@ -63,6 +64,9 @@ class Indicator(TranslatedName):
     axis = models.CharField(_("eje"), max_length=120, blank=True)
     level = models.CharField(_("nivel del marco lógico"), max_length=8, choices=Level.choices, default=Level.OUTCOME)
     definition = models.TextField(_("definición"), blank=True)
+    definition_fr = models.TextField(_("definición en francés"), blank=True)
+    definition_en = models.TextField(_("definición en inglés"), blank=True)
+    definition_quz = models.TextField(_("definición en quechua"), blank=True)
     method = models.TextField(_("nota de método"), blank=True)
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
 
@@ -75,6 +79,18 @@ class Indicator(TranslatedName):
         from .engine import check_definition
 
         check_definition(self)
+
+    @property
+    def definition_label(self):
+        """The definition in the page's language, Spanish when no translation was given."""
+        language = (translation.get_language() or "es").split("-")[0]
+        return getattr(self, f"definition_{language}", "") or self.definition
+
+    @property
+    def unit_label(self):
+        """The unit in the page's language (units are typed in Spanish; symbols stay as they are)."""
+        return {"familias": _("familias"), "personas": _("personas"), "eventos": _("eventos")}.get(self.unit,
+                                                                                                  self.unit)
 
     @property
     def counts_people(self):
@@ -198,3 +214,40 @@ class Validation(models.Model):
     def matches(self, value):
         """Whether the figure confirmed is the one the engine computes now."""
         return value is not None and value.numerator == self.numerator and value.denominator == self.denominator
+
+
+class Report(models.Model):
+    """A PDF systematisation report of a program over a territory and a period, built in the
+    background (reports.py); the page shows its progress, then the download."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En cola")
+        RUNNING = "running", _("En preparación")
+        DONE = "done", _("Listo")
+        FAILED = "failed", _("Con error")
+
+    LANGUAGES = [("es", "Español"), ("fr", "Français")]
+
+    program = models.CharField(_("programa"), max_length=32, blank=True)
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+", verbose_name=_("territorio"))
+    season = models.PositiveSmallIntegerField(_("campaña"), null=True, blank=True,
+                                              help_text=_("Vacío: todas las campañas, hasta hoy."))
+    language = models.CharField(_("idioma"), max_length=4, choices=LANGUAGES, default="es")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=120, blank=True)
+    content = models.BinaryField(blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("informe")
+        verbose_name_plural = _("informes")
+
+    @property
+    def filename(self):
+        period = f"-{self.season}" if self.season else ""
+        return f"minka-informe-{self.program or 'programas'}-{self.territory.code}{period}-{self.language}.pdf"

@@ -12,6 +12,8 @@ from .models import Indicator, Target, Value
 
 def breakdown_labels():
     """What a breakdown key is called on the page: «chain:milk» → «Leche»."""
+    from django.utils.translation import gettext as _
+
     from minka.chains.models import Practice
     from minka.learning.models import Actor
     from minka.people.models import Person, ValueChain
@@ -20,6 +22,7 @@ def breakdown_labels():
     labels |= {f"sex:{code}": str(name) for code, name in Person.Sex.choices}
     labels |= {f"actor:{code}": str(name) for code, name in Actor.choices}
     labels |= {f"practice:{p.code}": p.label for p in Practice.objects.all()}
+    labels |= {"age:youth": _("menos de 30 años"), "age:adult": _("30 a 59 años"), "age:elder": _("60 años o más")}
     return labels
 
 

@@ -16,3 +16,23 @@ def refresh_indicators(indicator_ids=None):
 
     indicators = None if indicator_ids is None else Indicator.objects.filter(pk__in=indicator_ids)
     return engine.refresh(indicators)
+
+
+@task()
+def build_report(report_id):
+    """Build a report's PDF, writing its progress as it goes."""
+    from django.utils import timezone
+
+    from . import reports
+    from .models import Report
+
+    report = Report.objects.select_related("territory").get(pk=report_id)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING)
+    try:
+        content = reports.build(report)
+    except Exception as exc:  # the report says what went wrong; the worker goes on
+        Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=str(exc),
+                                                   finished_at=timezone.now())
+        return
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.DONE, content=content, progress=100, step="",
+                                               finished_at=timezone.now())

@@ -67,7 +67,7 @@ def _number(value, decimals="-1"):
 
 def plain(indicator, value):
     """The figure as a sentence anyone in the assembly can check against what they know."""
-    kind, unit, label = indicator.kind, indicator.unit, indicator.label
+    kind, unit, label = indicator.kind, indicator.unit_label, indicator.label
     shown = value.value
     if kind == Indicator.Kind.COUNT:
         return _("%(label)s: %(n)s %(unit)s.") % {"label": label, "n": _number(shown, "0"), "unit": unit}

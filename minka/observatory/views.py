@@ -3,7 +3,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -17,7 +18,9 @@ from minka.territory.selectors import (get_territory_for_user, get_watershed_for
                                        readable_watersheds, visible_children)
 
 from . import selectors, tasks, validation
-from .models import Indicator
+from minka.core.periods import season_label
+
+from .models import Indicator, Report, Value
 
 
 @login_required
@@ -112,10 +115,10 @@ def _map(request, node, children):
         url = _dashboard_url(child)
         features.append({"type": "Feature", "geometry": geometry, "properties": {
             "code": child.code, "name": child.name, "url": url, "value": None if value is None else float(value),
-            "label": "—" if value is None else f"{floatformat(value, '-1')} {indicator.unit}",
+            "label": "—" if value is None else f"{floatformat(value, '-1')} {indicator.unit_label}",
             "period": selectors.period_label(row.period) if row is not None else ""}})
     return JsonResponse({"type": "FeatureCollection", "features": features,
-                         "indicator": {"code": indicator.code, "name": indicator.label, "unit": indicator.unit,
+                         "indicator": {"code": indicator.code, "name": indicator.label, "unit": indicator.unit_label,
                                        "direction": indicator.direction}})
 
 
@@ -194,3 +197,45 @@ def refresh(request, code):
     messages.success(request, _("Recálculo de todos los indicadores en curso: los valores se actualizan en unos "
                                 "segundos. Cada registro nuevo ya los actualiza solo."))
     return redirect("observatory_dashboard", code=code)
+
+
+@login_required
+def report_new(request, code):
+    """Ask for a PDF report of a unit of the user's scope: a program, a season (or all), a language."""
+    territory = get_territory_for_user(request.user, code)
+    if not in_scope(request.user, territory):
+        raise Http404
+    programs = sorted(set(Indicator.objects.exclude(program="").values_list("program", flat=True)))
+    seasons = sorted({int(p[1:]) for p in Value.objects.filter(territory=territory, period__startswith="S")
+                      .values_list("period", flat=True).distinct()}, reverse=True)
+    if request.method == "POST":
+        program = request.POST.get("program", "")
+        season = request.POST.get("season", "")
+        language = request.POST.get("language", "es")
+        if program not in ["", *programs] or (season and not season.isdigit()) or \
+                language not in dict(Report.LANGUAGES):
+            messages.error(request, _("Elija un programa, una campaña y un idioma de la lista."))
+            return redirect("observatory_report_new", code=code)
+        report = Report.objects.create(territory=territory, program=program, season=int(season) if season else None,
+                                       language=language, requested_by=request.user)
+        transaction.on_commit(lambda: tasks.build_report.enqueue(report.pk))
+        return redirect("observatory_report", pk=report.pk)
+    recent = Report.objects.filter(requested_by=request.user, territory=territory).defer("content")[:10]
+    return render(request, "observatory/report_new.html", {
+        "territory": territory, "ancestors": territory.ancestors(), "programs": programs,
+        "seasons": [(s, season_label(s)) for s in seasons], "languages": Report.LANGUAGES, "recent": recent})
+
+
+@login_required
+def report(request, pk):
+    """A report being built (its progress, refreshed by htmx), then its download."""
+    job = Report.objects.filter(pk=pk, requested_by=request.user).select_related("territory").defer("content").first()
+    if job is None:
+        raise Http404
+    if request.GET.get("download") and job.status == Report.Status.DONE:
+        content = Report.objects.values_list("content", flat=True).get(pk=pk)
+        response = HttpResponse(bytes(content), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+        return response
+    template = "observatory/_report.html" if request.htmx else "observatory/report_status.html"
+    return render(request, template, {"job": job})

@@ -65,14 +65,17 @@ def series_chart(chart, target=None):
         h = max(float(value), 0.0) / high * (height - axis - 2 * pad)
         bars.append((round(pad + i * slot + slot * 0.15, 1), round(height - axis - pad - h, 1), round(slot * 0.7, 1),
                      round(h, 1), f"{label}: {floatformat(value, '-1')}"))
-    shapes = format_html_join("", '<rect x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>', bars)
-    labels = format_html('<text x="{}" y="{}" text-anchor="start">{}</text>', pad, height - 2, points[0][0])
+    # colours as attributes, not only CSS: WeasyPrint's SVG ignores stylesheets
+    shapes = format_html_join("", '<rect x="{}" y="{}" width="{}" height="{}" fill="#c28a12"><title>{}</title></rect>',
+                              bars)
+    text = '<text x="{}" y="{}" text-anchor="{}" font-size="10" fill="#666">{}</text>'
+    labels = format_html(text, pad, height - 2, "start", points[0][0])
     if len(points) > 1:
-        labels += format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', width - pad, height - 2,
-                              points[-1][0])
+        labels += format_html(text, width - pad, height - 2, "end", points[-1][0])
     goal = ""
     if target is not None:
         y = round(height - axis - pad - float(target) / high * (height - axis - 2 * pad), 1)
-        goal = format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" class="goal"/>', pad, width - pad, y, y)
+        goal = format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" class="goal" stroke="#2f6b3a" stroke-width="1.5" '
+                           'stroke-dasharray="4 3"/>', pad, width - pad, y, y)
     return format_html('<svg class="series" viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}">{}{}{}</svg>',
                        width, height, chart.title, shapes, goal, labels)
