@@ -13,7 +13,7 @@ from minka.people.timeline import Chart
 
 from . import iati, svgmap
 from .models import Indicator, Report, Target, Value
-from .selectors import breakdown_labels
+from .selectors import breakdown_labels, milestone
 from .suppression import MIN_HOUSEHOLDS
 
 
@@ -41,8 +41,8 @@ def sections(report):
     kids = defaultdict(list)
     for row in Value.objects.filter(seasonal, territory__in=children, indicator__in=indicators, breakdown=""):
         kids[(row.indicator_id, row.territory_id)].append(row)
-    targets = {t.indicator_id: t for t in Target.objects.filter(territory=territory, breakdown="", period="",
-                                                                 indicator__in=indicators)}
+    targets = {(t.indicator_id, t.breakdown, t.period): t for t in Target.objects.filter(
+        territory=territory, breakdown="", indicator__in=indicators)}
     names = breakdown_labels()
     result = []
     for number, indicator in enumerate(indicators):
@@ -53,7 +53,7 @@ def sections(report):
                 row.indicator = indicator
         totals = sorted(known.get("", []), key=lambda r: r.period)
         current = _at(totals, report.season)
-        target = targets.get(indicator.pk)
+        target = milestone(targets, indicator.pk, "", current.period if current else "")
         if target is not None:
             target.indicator = indicator
         series = [(season_label(r.season), r.value) for r in totals

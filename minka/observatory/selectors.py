@@ -75,6 +75,11 @@ def node_key(node):
     return ("w", node.pk) if isinstance(node, Watershed) else ("t", node.pk)
 
 
+def milestone(targets, indicator_id, breakdown, period):
+    """The target for a period when the program set one (a milestone), else the end-of-program one."""
+    return targets.get((indicator_id, breakdown, period)) or targets.get((indicator_id, breakdown, ""))
+
+
 def _prefix_for(indicator, chosen):
     """The period prefix an indicator is shown in: the chosen one if it is computed so, else by season,
     else its first period ("" for the situation today)."""
@@ -109,9 +114,9 @@ def dashboard(node, children=(), granularity="season", only=None):
         by_indicator[row.indicator_id].append(row)
     targets = {}
     if not isinstance(node, Watershed):
-        for target in Target.objects.filter(territory=node, period="", indicator__in=indicators):
+        for target in Target.objects.filter(territory=node, indicator__in=indicators):
             target.indicator = known[target.indicator_id]
-            targets[(target.indicator_id, target.breakdown)] = target
+            targets[(target.indicator_id, target.breakdown, target.period)] = target
     child_values = defaultdict(dict)
     if children:
         for row in Value.objects.filter(_in_nodes(children), wanted, breakdown="", indicator__in=indicators):
@@ -136,7 +141,7 @@ def dashboard(node, children=(), granularity="season", only=None):
         for row in sorted((r for r in rows if r.breakdown and r.period == split_at), key=lambda r: r.breakdown):
             row.label = names.get(row.breakdown, row.breakdown)
             groups[row.breakdown.split(":")[0]].append(row)
-        target = targets.get((indicator.pk, ""))
+        target = milestone(targets, indicator.pk, "", latest.period if latest else "")
         cards.append({
             "indicator": indicator, "latest": latest, "latest_label": period_label(latest.period) if latest else "",
             "other_granularity": own[indicator.pk] not in ("", chosen),
@@ -145,9 +150,11 @@ def dashboard(node, children=(), granularity="season", only=None):
             "breakdown_period": period_label(split_at) if split_at is not None else "",
             "target": target,
             "status": target.status(latest.value) if target and latest and latest.value is not None else None,
-            "breakdown_targets": [(t, next((r for r in rows if r.breakdown == t.breakdown and r.period == split_at),
-                                           None))
-                                  for (pk, breakdown), t in targets.items() if pk == indicator.pk and breakdown],
+            "breakdown_targets": [
+                (t, next((r for r in rows if r.breakdown == t.breakdown and r.period == split_at), None))
+                for t in (milestone(targets, indicator.pk, breakdown, split_at or "")
+                          for breakdown in sorted({key[1] for key in targets if key[0] == indicator.pk and key[1]}))
+                if t is not None],
             "children": [(child, child_values[indicator.pk].get(node_key(child))) for child in children],
         })
     return cards

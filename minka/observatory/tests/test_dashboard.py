@@ -118,3 +118,17 @@ def test_watershed_dashboards_add_up_their_communities_within_the_scope(client_f
         "observatory_watershed", args=["MAP"]) not in page
     assert "<b>1</b>" in card_of(client_for(technician).get(reverse("observatory_watershed", args=["LOC"])
                                                             ).content.decode(), "beneficiaries")
+
+
+def test_a_milestone_for_the_period_shown_comes_before_the_end_of_program_target(client_for, coordinator, monthly,
+                                                                                 places):
+    from minka.observatory.models import Target
+
+    volume = Indicator.objects.get(code="milk-volume")
+    Target.objects.create(indicator=volume, territory=places["ocongate"], target=1000)  # end of program
+    url = reverse("observatory_dashboard", args=["081210"])
+    card = card_of(client_for(coordinator).get(url).content.decode(), "milk-volume")
+    assert "Meta: 1,000" in card and "lejos de la meta" in card  # 150 of 1,000
+    Target.objects.create(indicator=volume, territory=places["ocongate"], period="S2024", target=160)
+    card = card_of(client_for(coordinator).get(url).content.decode(), "milk-volume")
+    assert "Meta 2024-25: 160" in card and "en camino" in card  # 150 of the 160 planned for 2024-25
