@@ -105,16 +105,12 @@ DATED_SOURCES = {"measures", "tests", "assessments", "practices", "participants"
 SEASONAL_SOURCES = DATED_SOURCES | {"income"}
 
 SEASON = "CASE WHEN month({d}) >= 8 THEN year({d}) ELSE year({d}) - 1 END"
-CHAINS = "(SELECT household, list(chain ORDER BY chain) AS chains FROM m_enrolment GROUP BY household)"
+# Each family once, with what every indicator breaks down by: its place, its head's sex and birth year,
+# its open value chains (rebuilt with the mirror; the rows of changed families are replaced).
+FAMILIES = ("SELECT h.household, h.place, h.sex, h.birth_year, coalesce(e.chains, []::VARCHAR[]) AS chains "
+            "FROM m_household h LEFT JOIN (SELECT household, list(chain ORDER BY chain) AS chains FROM m_enrolment "
+            "{where} GROUP BY household) e USING (household) {where}")
 
-AGGREGATES = {  # kind: numerator, denominator (0 when the kind has none), families the figure rests on
-    "count": ("count(DISTINCT unit) FILTER (WHERE flag)", "0"),
-    "sum": ("coalesce(sum(value) FILTER (WHERE flag), 0)", "0"),
-    "mean": ("coalesce(sum(value) FILTER (WHERE flag), 0)", "count(*) FILTER (WHERE flag)"),
-    "ratio": ("count(*) FILTER (WHERE flag)", "count(*)"),
-    "share": ("count(DISTINCT unit) FILTER (WHERE flag)", "count(DISTINCT unit)"),
-    "change": ("sum(value)", "sum(before)"),
-}
 WITH_DENOMINATOR = {"mean", "ratio", "share", "change"}
 
 
@@ -184,43 +180,40 @@ def _facts(indicator):
     where = []
     if source == "households":
         sql = (f"SELECT h.household AS unit, h.household AS who, {head}, NULL::DATE AS d, NULL::INTEGER AS season, "
-               f"1::DECIMAL(18,4) AS value, TRUE AS flag, coalesce(e.chains, []::VARCHAR[]) AS chains, "
-               f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, h.household AS key "
-               f"FROM m_household h LEFT JOIN {CHAINS} e USING (household)")
+               f"1::DECIMAL(18,4) AS value, TRUE AS flag, h.chains, "
+               f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, h.household AS key FROM families h")
         if spec.get("chain"):
-            where.append(f"list_contains(coalesce(e.chains, []::VARCHAR[]), {_lit(spec['chain'])})")
+            where.append(f"list_contains(h.chains, {_lit(spec['chain'])})")
     elif source == "persons":
         sql = (f"SELECT p.person AS unit, p.household AS who, h.place, p.sex, p.birth_year, NULL::DATE AS d, "
-               f"NULL::INTEGER AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, "
-               f"coalesce(e.chains, []::VARCHAR[]) AS chains, NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, "
-               f"p.person AS key FROM m_person p JOIN m_household h USING (household) LEFT JOIN {CHAINS} e "
-               f"USING (household)")
+               f"NULL::INTEGER AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, h.chains, "
+               f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, "
+               f"p.person AS key FROM m_person p JOIN families h USING (household)")
         if spec.get("sex"):
             where.append(f"p.sex = {_lit(spec['sex'])}")
     elif source == "measures":
         sql = (f"SELECT r.household AS unit, r.household AS who, {head}, r.d, {SEASON.format(d='r.d')} AS season, "
                f"v.number AS value, {_condition(spec, 'v.number')} AS flag, [r.chain] AS chains, "
                f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, r.record AS key "
-               f"FROM m_value v JOIN m_record r USING (record) JOIN m_household h ON h.household = r.household")
+               f"FROM m_value v JOIN m_record r USING (record) JOIN families h ON h.household = r.household")
         where.append(f"v.measure = {_lit(spec.get('measure', ''))}")
     elif source == "tests":
         sql = (f"SELECT r.household AS unit, r.household AS who, {head}, r.d, {SEASON.format(d='r.d')} AS season, "
                f"1::DECIMAL(18,4) AS value, r.passed AS flag, [r.chain] AS chains, NULL::VARCHAR AS actor, "
-               f"NULL::VARCHAR AS practice, r.record AS key FROM m_record r JOIN m_household h USING (household)")
+               f"NULL::VARCHAR AS practice, r.record AS key FROM m_record r JOIN families h USING (household)")
         where += ["r.purpose = 'quality'", "r.passed IS NOT NULL"]
     elif source == "assessments":
         stage = STAGES.index(spec.get("stage", "transition")) + 1
         sql = (f"SELECT a.household AS unit, a.household AS who, {head}, a.d, {SEASON.format(d='a.d')} AS season, "
                f"1::DECIMAL(18,4) AS value, list_position({STAGES_SQL}, a.stage) >= {stage} "
-               f"AS flag, coalesce(e.chains, []::VARCHAR[]) AS chains, NULL::VARCHAR AS actor, "
-               f"NULL::VARCHAR AS practice, a.assessment AS key FROM m_assessment a JOIN m_household h "
-               f"USING (household) LEFT JOIN {CHAINS} e USING (household)")
+               f"AS flag, h.chains, NULL::VARCHAR AS actor, "
+               f"NULL::VARCHAR AS practice, a.assessment AS key FROM m_assessment a JOIN families h "
+               f"USING (household)")
     elif source == "practices":
         sql = (f"SELECT x.household AS unit, x.household AS who, {head}, x.d, {SEASON.format(d='x.d')} AS season, "
                f"x.quantity AS value, {_condition(spec, 'x.quantity')} AS flag, "
-               f"coalesce(e.chains, []::VARCHAR[]) AS chains, NULL::VARCHAR AS actor, x.practice, "
-               f"x.assessment AS key FROM m_practice x JOIN m_household h USING (household) "
-               f"LEFT JOIN {CHAINS} e USING (household)")
+               f"h.chains, NULL::VARCHAR AS actor, x.practice, "
+               f"x.assessment AS key FROM m_practice x JOIN families h USING (household)")
         where.append("x.quantity IS NOT NULL")
         if "fertiliser" in spec:
             where.append(f"x.fertiliser = {_lit(bool(spec['fertiliser']))}")
@@ -231,10 +224,10 @@ def _facts(indicator):
     elif source == "income":
         filters = f"WHERE source = {_lit(spec['income_source'])}" if spec.get("income_source") else ""
         sql = (f"SELECT i.household AS unit, i.household AS who, {head}, NULL::DATE AS d, i.season, "
-               f"i.net AS value, {_condition(spec, 'i.net')} AS flag, coalesce(e.chains, []::VARCHAR[]) AS chains, "
+               f"i.net AS value, {_condition(spec, 'i.net')} AS flag, h.chains, "
                f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, i.household AS key "
                f"FROM (SELECT household, season, sum(net) AS net FROM m_income {filters} GROUP BY ALL) i "
-               f"JOIN m_household h USING (household) LEFT JOIN {CHAINS} e USING (household)")
+               f"JOIN families h USING (household)")
     elif source == "participants":
         sql = (f"SELECT x.participant AS unit, x.participant AS who, x.place, x.sex, x.birth_year, x.d, "
                f"{SEASON.format(d='x.d')} AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, "
@@ -254,7 +247,7 @@ def _facts(indicator):
     if spec.get("chain") and source in ("measures", "tests"):
         where.append(f"r.chain = {_lit(spec['chain'])}")
     if spec.get("chain") and source in ("assessments", "practices", "income", "persons"):
-        where.append(f"list_contains(coalesce(e.chains, []::VARCHAR[]), {_lit(spec['chain'])})")
+        where.append(f"list_contains(h.chains, {_lit(spec['chain'])})")
     where.append("place IS NOT NULL")
     return f"SELECT * FROM ({sql} WHERE {' AND '.join(where)})"
 
@@ -268,22 +261,41 @@ def _periods(indicator):
     return "list_filter([" + ", ".join(parts[p] for p in chosen) + "], x -> x IS NOT NULL)"
 
 
-def _breakdowns(indicator):
-    age = ("CASE WHEN birth_year IS NULL THEN NULL "
-           "WHEN coalesce(year(d), season, year(current_date)) - birth_year < 30 THEN 'age:youth' "
-           "WHEN coalesce(year(d), season, year(current_date)) - birth_year < 60 THEN 'age:adult' "
-           "ELSE 'age:elder' END")
-    parts = {"sex": "'sex:' || nullif(sex, '')", "age": age, "actor": "'actor:' || actor",
-             "practice": "'practice:' || practice"}
-    chosen = indicator.breakdowns or []
-    items = "[''" + "".join(f", {parts[b]}" for b in chosen if b in parts) + "]"
-    if "chain" in chosen:
-        items += " || list_transform(list_filter(chains, c -> c IS NOT NULL), c -> 'chain:' || c)"
-    return f"list_filter({items}, x -> x IS NOT NULL)"
+AGE = ("CASE WHEN birth_year IS NULL THEN NULL WHEN {year} - birth_year < 30 THEN 'age:youth' "
+       "WHEN {year} - birth_year < 60 THEN 'age:adult' ELSE 'age:elder' END")
+# the year a period's age groups are computed at: the period's (first) year, or this year for today
+PERIOD_YEAR = "CASE WHEN period = '' THEN year(current_date) ELSE CAST(substr(period, 2, 4) AS INTEGER) END"
+MERGED_SOURCES = {"measures", "tests", "practices"}  # several facts of a unit in a cell: merged per unit first
+PER_UNIT = ("bool_or(flag) AS hit, sum(value) FILTER (WHERE flag) AS v, count(*) FILTER (WHERE flag) AS hits, "
+            "count(*) AS facts, sum(value) AS total, sum(before) AS base")
+AS_UNIT = ("flag AS hit, CASE WHEN flag THEN value END AS v, flag::INTEGER AS hits, 1 AS facts, value AS total, "
+           "before AS base")
+SUMS = ("count(*) FILTER (WHERE hit) AS units_hit, count(*) AS units, sum(v) AS v, sum(hits) AS hits, "
+        "sum(facts) AS facts, sum(total) AS total, sum(base) AS base")
+# Kind: numerator and denominator (0 when the kind has none) from the sums of the units of a cell.
+AGGREGATES = {
+    "count": ("sum(units_hit)", "0"),
+    "sum": ("coalesce(sum(v), 0)", "0"),
+    "mean": ("coalesce(sum(v), 0)", "sum(hits)"),
+    "ratio": ("sum(hits)", "sum(facts)"),
+    "share": ("sum(units_hit)", "sum(units)"),
+    "change": ("sum(total)", "sum(base)"),
+}
+
+
+def _fact_level(indicator):
+    """Breakdowns that belong to a fact rather than to the family: the practice, and a record's chain."""
+    chosen = set(indicator.breakdowns or [])
+    return chosen & ({"practice", "chain"} if indicator.source in ("measures", "tests") else {"practice"})
 
 
 def leaf_sql(indicator, only_affected=False):
-    """The additive parts of one indicator per place, period and breakdown."""
+    """The additive parts of one indicator per place, period and breakdown.
+
+    Facts are first merged into one row per counted unit (family, person, event) and period, then
+    summed per place, period and the family's attributes (sex, age group, value chains, actor): a
+    small table that the breakdowns are then read from. A family is counted once in a cell whatever
+    the number of its facts."""
     facts = _facts(indicator)
     if only_affected:
         facts = f"SELECT * FROM ({facts}) WHERE place IN (SELECT place FROM affected)"
@@ -291,17 +303,52 @@ def leaf_sql(indicator, only_affected=False):
         base = int(indicator.spec["base_season"])
         facts = (f"SELECT f.*, b.value AS before FROM ({facts}) f JOIN (SELECT unit, value FROM ({facts}) "
                  f"WHERE season = {base}) b USING (unit) WHERE f.season > {base}")
+    else:
+        facts = f"SELECT *, NULL::DECIMAL(18,4) AS before FROM ({facts})"
     periods = f"SELECT *, unnest({_periods(indicator)}) AS period FROM ({facts})"
+    family = "any_value(who) AS who, any_value(place) AS place, any_value(sex) AS sex, " \
+             "any_value(birth_year) AS birth_year, any_value(chains) AS chains, any_value(actor) AS actor"
     if indicator.source == "assessments":  # a family counts by its latest assessment of the period
-        periods = (f"SELECT * FROM ({periods}) QUALIFY row_number() OVER "
-                   f"(PARTITION BY unit, period ORDER BY d DESC, key DESC) = 1")
+        units = (f"SELECT unit, period, who, place, sex, birth_year, chains, actor, {AS_UNIT} FROM "
+                 f"(SELECT unit, period, {family}, arg_max(flag, (d, key)) AS flag, arg_max(value, (d, key)) AS value, "
+                 f"NULL::DECIMAL(18,4) AS before FROM ({periods}) GROUP BY unit, period)")
+    elif indicator.source in MERGED_SOURCES:
+        units = f"SELECT unit, period, {family}, {PER_UNIT} FROM ({periods}) GROUP BY unit, period"
+    else:
+        units = f"SELECT unit, period, who, place, sex, birth_year, chains, actor, {AS_UNIT} FROM ({periods})"
+    chosen = indicator.breakdowns or []
+    fact_level = _fact_level(indicator)
+    persons = indicator.source == "persons"  # several persons per family: families counted distinct
+    keys = ["place", "period", "sex", f"{AGE.format(year=PERIOD_YEAR)} AS age"]
+    if "chain" in chosen and "chain" not in fact_level:
+        keys.append("chains")
+    if "actor" in chosen:
+        keys.append("actor")
+    if persons:
+        keys.append("who")
+    groups = f"SELECT {', '.join(keys)}, {SUMS} FROM ({units}) GROUP BY ALL"
+    items = "['']"
+    parts = {"sex": "'sex:' || nullif(sex, '')", "age": "age", "actor": "'actor:' || actor"}
+    items = "[''" + "".join(f", {parts[b]}" for b in chosen if b in parts) + "]"
+    if "chain" in chosen and "chain" not in fact_level:
+        items += " || list_transform(list_filter(chains, c -> c IS NOT NULL), c -> 'chain:' || c)"
     # Breakdowns for the situation today, seasons and years; months and quarters are totals only.
-    cells = (f"SELECT *, unnest(CASE WHEN left(period, 1) IN ('', 'S', 'Y') THEN {_breakdowns(indicator)} "
-             f"ELSE [''] END) AS breakdown FROM ({periods})")
+    cells = (f"SELECT *, unnest(CASE WHEN left(period, 1) IN ('', 'S', 'Y') THEN list_filter({items}, x -> x IS NOT "
+             f"NULL) ELSE [''] END) AS breakdown FROM ({groups})")
     numerator, denominator = AGGREGATES[indicator.kind]
-    return (f"SELECT {int(indicator.pk)} AS indicator, place, period, breakdown, "
-            f"CAST({numerator} AS DECIMAL(38,4)) AS num, CAST({denominator} AS DECIMAL(38,4)) AS den, "
-            f"count(DISTINCT who) AS n FROM ({cells}) GROUP BY place, period, breakdown")
+    families = "count(DISTINCT who)" if persons else "sum(units)"
+    parts_sql = [f"SELECT place, period, breakdown, {numerator} AS num, {denominator} AS den, {families} AS n "
+                 f"FROM ({cells}) GROUP BY place, period, breakdown"]
+    for name in sorted(fact_level):  # per practice, per record's chain: a unit once per value
+        attribute = "practice" if name == "practice" else "chains[1]"
+        per_value = (f"SELECT unit, period, {attribute} AS attribute, any_value(place) AS place, {PER_UNIT} "
+                     f"FROM ({periods}) WHERE left(period, 1) IN ('', 'S', 'Y') AND {attribute} IS NOT NULL "
+                     f"GROUP BY unit, period, attribute")
+        parts_sql.append(f"SELECT place, period, '{name}:' || attribute AS breakdown, {numerator} AS num, "
+                         f"{denominator} AS den, sum(units) AS n FROM (SELECT place, period, attribute, {SUMS} "
+                         f"FROM ({per_value}) GROUP BY ALL) GROUP BY place, period, breakdown")
+    return (f"SELECT {int(indicator.pk)} AS indicator, place, period, breakdown, CAST(num AS DECIMAL(38,4)) AS num, "
+            f"CAST(den AS DECIMAL(38,4)) AS den, n FROM ({' UNION ALL '.join(parts_sql)})")
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -432,6 +479,7 @@ def refresh(indicators=None, reload=True):
         ready = _ready(con)
         if reload or not ready:
             _create_mirror(con, HOUSEHOLD_MIRROR | TRAINING_MIRROR)
+            con.execute("CREATE OR REPLACE TABLE families AS " + FAMILIES.format(where=""))
             _build_tree(con)
             log.info("observatory: mirror loaded in %.2f s", time.monotonic() - started)
         if not ready or reload:
@@ -494,6 +542,10 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
             ids, key = (households, "household") if table in HOUSEHOLD_MIRROR else (trainings, "training")
             con.execute(f"DELETE FROM {table} WHERE list_contains($1, {key})", [ids])
             _fill(con, table, where=True, ids=ids)
+        if tables & {"m_household", "m_enrolment"}:
+            con.execute("DELETE FROM families WHERE list_contains($1, household)", [households])
+            con.execute("INSERT INTO families " + FAMILIES.format(where="WHERE list_contains($1, household)"),
+                        [households])
         con.execute(before.format(table="m_household", key="household"), [households])
         con.execute(before.format(table="m_training", key="training"), [trainings])
         con.execute("CREATE OR REPLACE TEMP TABLE affected AS SELECT DISTINCT place FROM affected "
