@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from minka.chains import services as chains
 from minka.chains.models import IncomeSource, Measure, Practice, Record
@@ -178,3 +179,14 @@ def test_committed_changes_refresh_the_values_the_same_way(settings):
     incremental = snapshot()
     engine.refresh()
     assert snapshot() == incremental
+    if connection.vendor == "postgresql":  # the full refresh put a new table in place: indexed as before
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'observatory_value'")
+            assert {row[0] for row in cursor.fetchall()} == {
+                "observatory_value_pkey", "value_unique_territory", "value_unique_watershed"}
+            cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'observatory_value'::regclass")
+            assert {row[0] for row in cursor.fetchall()} == {"observatory_value_pkey", "value_one_node",
+                                                             "observatory_value_households_check"}
+        with pytest.raises(IntegrityError):  # and its constraints hold
+            with transaction.atomic():
+                Value.objects.create(indicator=Indicator.objects.first(), numerator=1)
