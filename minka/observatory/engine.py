@@ -280,6 +280,12 @@ AGE = ("CASE WHEN birth_year IS NULL THEN NULL WHEN {year} - birth_year < 30 THE
        "WHEN {year} - birth_year < 60 THEN 'age:adult' ELSE 'age:elder' END")
 # the year a period's age groups are computed at: the period's (first) year, or this year for today
 PERIOD_YEAR = "CASE WHEN period = 0 THEN year(current_date) ELSE period % 1000000 END"
+CHANGED_FAMILIES = "who IN (SELECT id FROM changed_households)"
+CHANGED_UNITS = {
+    "trainings": "unit IN (SELECT id FROM changed_trainings)",
+    "participants": "unit IN (SELECT participant FROM m_participant "
+                    "WHERE training IN (SELECT id FROM changed_trainings))",
+}
 MERGED_SOURCES = {"measures", "tests", "practices"}  # several facts of a unit in a cell: merged per unit first
 PER_UNIT = ("bool_or(flag) AS hit, sum(value) FILTER (WHERE flag) AS v, count(*) FILTER (WHERE flag) AS hits, "
             "count(*) AS facts, sum(value) AS total, sum(before) AS base")
@@ -304,7 +310,7 @@ def _fact_level(indicator):
     return chosen & ({"practice", "chain"} if indicator.source in ("measures", "tests") else {"practice"})
 
 
-def leaf_sql(indicator, only_affected=False):
+def leaf_sql(indicator, only_changed=False):
     """The additive parts of one indicator per place, period and breakdown.
 
     Facts are first merged into one row per counted unit (family, person, event) and period, then
@@ -312,8 +318,8 @@ def leaf_sql(indicator, only_affected=False):
     small table that the breakdowns are then read from. A family is counted once in a cell whatever
     the number of its facts."""
     facts = _facts(indicator)
-    if only_affected:
-        facts = f"SELECT * FROM ({facts}) WHERE place IN (SELECT place FROM affected)"
+    if only_changed:  # the parts of the changed families and trainings only (refresh_changes)
+        facts = f"SELECT * FROM ({facts}) WHERE {CHANGED_UNITS.get(indicator.source, CHANGED_FAMILIES)}"
     if indicator.kind == "change":
         base = int(indicator.spec["base_season"])
         facts = (f"SELECT f.*, b.value AS before FROM ({facts}) f JOIN (SELECT unit, value FROM ({facts}) "
@@ -546,7 +552,11 @@ TOUCHES = {
 
 def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
     """The values that depend on these families and trainings, after they changed. `kinds` says what
-    changed for the families (see TOUCHES): a new record does not move a family."""
+    changed for the families (see TOUCHES): a new record does not move a family.
+
+    Every part of the leaf is a sum over units (families, persons, events), so the change is the
+    changed units' parts computed from the new mirror rows minus the same computed from the old:
+    the work follows the number of changed families, not the size of their communities."""
     households, trainings = sorted(set(households)), sorted(set(trainings))
     if not households and not trainings and not tree:
         return 0
@@ -555,12 +565,15 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
         if not _ready(con):
             con.close()
             return refresh()
-        if tree:
-            _build_tree(con)
-        con.execute("CREATE OR REPLACE TEMP TABLE affected (place BIGINT)")
-        before = "INSERT INTO affected SELECT place FROM {table} WHERE list_contains($1, {key})"
-        con.execute(before.format(table="m_household", key="household"), [households])
-        con.execute(before.format(table="m_training", key="training"), [trainings])
+        sources = set().union(*(TOUCHES[kind][1] for kind in kinds)) if households else set()
+        sources |= TRAINING_SOURCES if trainings else set()
+        indicators = [i for i in Indicator.objects.all() if i.source in sources]
+        con.execute("CREATE OR REPLACE TEMP TABLE changed_households AS SELECT unnest($1::BIGINT[]) AS id",
+                    [households])
+        con.execute("CREATE OR REPLACE TEMP TABLE changed_trainings AS SELECT unnest($1::BIGINT[]) AS id", [trainings])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE parts ({LEAF}, sign INTEGER)")
+        for indicator in indicators:  # what the changed units brought before the change
+            con.execute(f"INSERT INTO parts SELECT *, -1 FROM ({leaf_sql(indicator, only_changed=True)})")
         tables = set().union(*(TOUCHES[kind][0] for kind in kinds)) if households else set()
         tables |= set(TRAINING_MIRROR) if trainings else set()
         for table in tables:
@@ -572,32 +585,33 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
             con.execute("INSERT INTO families " + FAMILIES.format(where="WHERE list_contains($1, household)"),
                         [households])
             con.execute(COMBOS)
-        con.execute(before.format(table="m_household", key="household"), [households])
-        con.execute(before.format(table="m_training", key="training"), [trainings])
-        con.execute("CREATE OR REPLACE TEMP TABLE affected AS SELECT DISTINCT place FROM affected "
-                    "WHERE place IS NOT NULL")
         log.info("observatory: mirror rows replaced in %.2f s", time.monotonic() - started)
-        sources = set().union(*(TOUCHES[kind][1] for kind in kinds)) if households else set()
-        sources |= TRAINING_SOURCES if trainings else set()
-        indicators = [i for i in Indicator.objects.all() if i.source in sources]
-        if not indicators:
-            return 0
-        ids = [i.pk for i in indicators]
-        con.execute(f"CREATE OR REPLACE TEMP TABLE fresh ({LEAF})")
-        for indicator in indicators:
-            con.execute(f"INSERT INTO fresh {leaf_sql(indicator, only_affected=True)}")
+        for indicator in indicators:  # and what they bring now
+            con.execute(f"INSERT INTO parts SELECT *, 1 FROM ({leaf_sql(indicator, only_changed=True)})")
         con.execute("""
             CREATE OR REPLACE TEMP TABLE delta AS
-            SELECT indicator, place, period, breakdown, coalesce(f.num, 0) - coalesce(o.num, 0) AS num,
-                   coalesce(f.den, 0) - coalesce(o.den, 0) AS den, coalesce(f.n, 0) - coalesce(o.n, 0) AS n
-            FROM fresh f FULL JOIN (SELECT * FROM leaf WHERE list_contains($1, indicator)
-                                    AND place IN (SELECT place FROM affected)) o
-            USING (indicator, place, period, breakdown)""", [ids])
-        log.info("observatory: leaf parts of %s places at %.2f s",
-                 con.execute("SELECT count(*) FROM affected").fetchone()[0], time.monotonic() - started)
-        con.execute("DELETE FROM leaf WHERE list_contains($1, indicator) AND place IN (SELECT place FROM affected)",
-                    [ids])
-        con.execute("INSERT INTO leaf SELECT * FROM fresh")
+            SELECT indicator, place, period, breakdown, sum(sign * num) AS num, sum(sign * den) AS den,
+                   sum(sign * n)::BIGINT AS n
+            FROM parts GROUP BY ALL HAVING sum(sign * num) <> 0 OR sum(sign * den) <> 0 OR sum(sign * n) <> 0""")
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE merged AS
+            SELECT indicator, place, period, breakdown, coalesce(l.num, 0) + d.num AS num,
+                   coalesce(l.den, 0) + d.den AS den, coalesce(l.n, 0) + d.n AS n
+            FROM delta d LEFT JOIN leaf l USING (indicator, place, period, breakdown)""")
+        con.execute("""
+            DELETE FROM leaf l USING delta d WHERE l.indicator = d.indicator AND l.place = d.place
+            AND l.period = d.period AND l.breakdown = d.breakdown""")
+        con.execute("INSERT INTO leaf SELECT * FROM merged WHERE n <> 0")
+        log.info("observatory: %s leaf parts changed at %.2f s",
+                 con.execute("SELECT count(*) FROM delta").fetchone()[0], time.monotonic() - started)
+        if tree:  # units moved in the trees: every figure above them is added up again
+            _build_tree(con)
+            everything = list(Indicator.objects.all())
+            con.execute("DELETE FROM cube")
+            con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where=""))
+            return _write_all(con, everything)
+        if not indicators:
+            return 0
         con.execute("CREATE OR REPLACE TEMP TABLE moved AS " + ROLL_UP.format(leaf="delta", where="") +
                     " HAVING sum(l.num) <> 0 OR sum(l.den) <> 0 OR sum(l.n) <> 0")
         con.execute("""
