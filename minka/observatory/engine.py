@@ -280,12 +280,30 @@ AGE = ("CASE WHEN birth_year IS NULL THEN NULL WHEN {year} - birth_year < 30 THE
        "WHEN {year} - birth_year < 60 THEN 'age:adult' ELSE 'age:elder' END")
 # the year a period's age groups are computed at: the period's (first) year, or this year for today
 PERIOD_YEAR = "CASE WHEN period = 0 THEN year(current_date) ELSE period % 1000000 END"
-CHANGED_FAMILIES = "who IN (SELECT id FROM changed_households)"
-CHANGED_UNITS = {
-    "trainings": "unit IN (SELECT id FROM changed_trainings)",
-    "participants": "unit IN (SELECT participant FROM m_participant "
-                    "WHERE training IN (SELECT id FROM changed_trainings))",
-}
+# The tables facts are read from, and their slices to the changed families and trainings (refresh_changes).
+SLICED = re.compile(r"\b(families|m_person|m_record|m_value|m_assessment|m_practice|m_income|m_training|"
+                    r"m_participant)\b")
+SLICES = {"families": "household", "m_person": "household", "m_record": "household", "m_value": "household",
+          "m_assessment": "household", "m_practice": "household", "m_income": "household", "m_training": "training",
+          "m_participant": "training"}
+
+
+SOURCE_TABLES = {"households": {"families"}, "persons": {"families", "m_person"},
+                 "measures": {"families", "m_record", "m_value"}, "tests": {"families", "m_record"},
+                 "assessments": {"families", "m_assessment"}, "practices": {"families", "m_practice"},
+                 "income": {"families", "m_income"}, "participants": {"m_participant"}, "trainings": {"m_training"}}
+
+
+def _slice(con, indicators):
+    """The rows of the changed families and trainings in the tables these indicators read."""
+    needed = set().union(*(SOURCE_TABLES[indicator.source] for indicator in indicators))
+    for table, key in SLICES.items():
+        if table not in needed:
+            continue
+        ids = "changed_households" if key == "household" else "changed_trainings"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE changed_{table} AS SELECT * FROM {table} "
+                    f"WHERE {key} IN (SELECT id FROM {ids})")
+
 MERGED_SOURCES = {"measures", "tests", "practices"}  # several facts of a unit in a cell: merged per unit first
 PER_UNIT = ("bool_or(flag) AS hit, sum(value) FILTER (WHERE flag) AS v, count(*) FILTER (WHERE flag) AS hits, "
             "count(*) AS facts, sum(value) AS total, sum(before) AS base")
@@ -318,8 +336,8 @@ def leaf_sql(indicator, only_changed=False):
     small table that the breakdowns are then read from. A family is counted once in a cell whatever
     the number of its facts."""
     facts = _facts(indicator)
-    if only_changed:  # the parts of the changed families and trainings only (refresh_changes)
-        facts = f"SELECT * FROM ({facts}) WHERE {CHANGED_UNITS.get(indicator.source, CHANGED_FAMILIES)}"
+    if only_changed:  # the parts of the changed families and trainings only: their slice of the store
+        facts = SLICED.sub(r"changed_\1", facts)
     if indicator.kind == "change":
         base = int(indicator.spec["base_season"])
         facts = (f"SELECT f.*, b.value AS before FROM ({facts}) f JOIN (SELECT unit, value FROM ({facts}) "
@@ -520,8 +538,8 @@ def refresh(indicators=None, reload=True):
             con.execute(f"INSERT INTO leaf {leaf_sql(indicator)}")
         log.info("observatory: leaf parts at %.2f s", time.monotonic() - started)
         con.execute("DELETE FROM cube WHERE list_contains($1, indicator)", [ids])
-        con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where="AND list_contains($1, l.indicator)"),
-                    [ids])
+        con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where="AND list_contains($1, l.indicator)")
+                    + " ORDER BY indicator", [ids])
         log.info("observatory: rolled up at %.2f s", time.monotonic() - started)
         written = _write_all(con, indicators)
         con.execute(f"DELETE FROM state; INSERT INTO state VALUES ({STORE_VERSION})")
@@ -572,20 +590,24 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
                     [households])
         con.execute("CREATE OR REPLACE TEMP TABLE changed_trainings AS SELECT unnest($1::BIGINT[]) AS id", [trainings])
         con.execute(f"CREATE OR REPLACE TEMP TABLE parts ({LEAF}, sign INTEGER)")
+        _slice(con, indicators)
         for indicator in indicators:  # what the changed units brought before the change
             con.execute(f"INSERT INTO parts SELECT *, -1 FROM ({leaf_sql(indicator, only_changed=True)})")
         tables = set().union(*(TOUCHES[kind][0] for kind in kinds)) if households else set()
         tables |= set(TRAINING_MIRROR) if trainings else set()
-        for table in tables:
+        log.info("observatory: changed parts before the change at %.2f s", time.monotonic() - started)
+        for table in tables:  # (a hash join on the changed ids: list_contains would scan every row per id)
             ids, key = (households, "household") if table in HOUSEHOLD_MIRROR else (trainings, "training")
-            con.execute(f"DELETE FROM {table} WHERE list_contains($1, {key})", [ids])
+            changed = "changed_households" if key == "household" else "changed_trainings"
+            con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM {changed})")
             _fill(con, table, where=True, ids=ids)
         if tables & {"m_household", "m_enrolment"}:
-            con.execute("DELETE FROM families WHERE list_contains($1, household)", [households])
-            con.execute("INSERT INTO families " + FAMILIES.format(where="WHERE list_contains($1, household)"),
-                        [households])
+            con.execute("DELETE FROM families WHERE household IN (SELECT id FROM changed_households)")
+            con.execute("INSERT INTO families " + FAMILIES.format(
+                where="WHERE household IN (SELECT id FROM changed_households)"))
             con.execute(COMBOS)
         log.info("observatory: mirror rows replaced in %.2f s", time.monotonic() - started)
+        _slice(con, indicators)
         for indicator in indicators:  # and what they bring now
             con.execute(f"INSERT INTO parts SELECT *, 1 FROM ({leaf_sql(indicator, only_changed=True)})")
         con.execute("""
@@ -593,14 +615,17 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
             SELECT indicator, place, period, breakdown, sum(sign * num) AS num, sum(sign * den) AS den,
                    sum(sign * n)::BIGINT AS n
             FROM parts GROUP BY ALL HAVING sum(sign * num) <> 0 OR sum(sign * den) <> 0 OR sum(sign * n) <> 0""")
-        con.execute("""
+        # (constant indicator lists let DuckDB skip the other indicators' row groups)
+        touched = "(" + ", ".join(str(int(i.pk)) for i in indicators) + ")" if indicators else "(NULL)"
+        con.execute(f"""
             CREATE OR REPLACE TEMP TABLE merged AS
             SELECT indicator, place, period, breakdown, coalesce(l.num, 0) + d.num AS num,
                    coalesce(l.den, 0) + d.den AS den, coalesce(l.n, 0) + d.n AS n
-            FROM delta d LEFT JOIN leaf l USING (indicator, place, period, breakdown)""")
-        con.execute("""
-            DELETE FROM leaf l USING delta d WHERE l.indicator = d.indicator AND l.place = d.place
-            AND l.period = d.period AND l.breakdown = d.breakdown""")
+            FROM delta d LEFT JOIN (SELECT * FROM leaf WHERE indicator IN {touched}) l
+            USING (indicator, place, period, breakdown)""")
+        con.execute(f"""
+            DELETE FROM leaf l USING delta d WHERE l.indicator IN {touched} AND l.indicator = d.indicator
+            AND l.place = d.place AND l.period = d.period AND l.breakdown = d.breakdown""")
         con.execute("INSERT INTO leaf SELECT * FROM merged WHERE n <> 0")
         log.info("observatory: %s leaf parts changed at %.2f s",
                  con.execute("SELECT count(*) FROM delta").fetchone()[0], time.monotonic() - started)
@@ -614,14 +639,15 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
             return 0
         con.execute("CREATE OR REPLACE TEMP TABLE moved AS " + ROLL_UP.format(leaf="delta", where="") +
                     " HAVING sum(l.num) <> 0 OR sum(l.den) <> 0 OR sum(l.n) <> 0")
-        con.execute("""
+        con.execute(f"""
             CREATE OR REPLACE TEMP TABLE changed AS
             SELECT indicator, node_kind, node, period, breakdown, coalesce(c.num, 0) + m.num AS num,
                    coalesce(c.den, 0) + m.den AS den, coalesce(c.n, 0) + m.n AS n
-            FROM moved m LEFT JOIN cube c USING (indicator, node_kind, node, period, breakdown)""")
-        con.execute("""
-            DELETE FROM cube c USING changed x WHERE c.indicator = x.indicator AND c.node_kind = x.node_kind
-            AND c.node = x.node AND c.period = x.period AND c.breakdown = x.breakdown""")
+            FROM moved m LEFT JOIN (SELECT * FROM cube WHERE indicator IN {touched}) c
+            USING (indicator, node_kind, node, period, breakdown)""")
+        con.execute(f"""
+            DELETE FROM cube c USING changed x WHERE c.indicator IN {touched} AND c.indicator = x.indicator
+            AND c.node_kind = x.node_kind AND c.node = x.node AND c.period = x.period AND c.breakdown = x.breakdown""")
         con.execute("INSERT INTO cube SELECT * FROM changed WHERE n <> 0")
         log.info("observatory: cube updated at %.2f s", time.monotonic() - started)
         written = _write_changed(con, indicators)
