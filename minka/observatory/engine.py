@@ -190,10 +190,10 @@ def _facts(indicator):
         if spec.get("chain"):
             where.append(f"list_contains(h.chains, {_lit(spec['chain'])})")
     elif source == "persons":
-        sql = (f"SELECT p.person AS unit, p.household AS who, h.place, p.sex, p.birth_year, NULL::DATE AS d, "
-               f"NULL::INTEGER AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, h.chains, h.combo, "
-               f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, "
-               f"p.person AS key FROM m_person p JOIN families h USING (household)")
+        sql = ("SELECT p.person AS unit, p.household AS who, h.place, p.sex, p.birth_year, NULL::DATE AS d, "
+               "NULL::INTEGER AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, h.chains, h.combo, "
+               "NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, "
+               "p.person AS key FROM m_person p JOIN families h USING (household)")
         if spec.get("sex"):
             where.append(f"p.sex = {_lit(spec['sex'])}")
     elif source == "measures":
