@@ -45,10 +45,10 @@ def _filters(request, indicators):
 def _render_dashboard(request, node, children, ancestors, extra):
     indicators = list(Indicator.objects.all())
     filters = _filters(request, indicators)
-    chosen = [i for i in indicators if i.program == filters["program"]] if filters["program"] else indicators
-    cards = selectors.dashboard(node, children, filters["granularity"], only=chosen)
+    shown = [i for i in indicators if i.program == filters["program"]] if filters["program"] else indicators
+    cards = selectors.dashboard(node, children, filters["granularity"], only=shown)
     for card in cards:
-        card["chart"] = Chart(title=card["indicator"].label, unit=card["indicator"].unit, style="bars",
+        card["chart"] = Chart(title=card["indicator"].label, unit=card["indicator"].unit_label, style="bars",
                               points=[(label, value) for label, value in card["series"] if value is not None])
     if extra.get("territory") is not None and extra["territory"].is_personal_level:
         states = {figure.indicator.pk: figure for figure in validation.community_figures(node)}
