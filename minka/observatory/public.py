@@ -10,7 +10,6 @@ from minka.core.tabular import write_csv, write_xlsx
 from minka.territory.models import Territory, Watershed
 
 from . import selectors
-from .views import shape
 from .models import Value
 
 PUBLIC_KINDS = [Territory.Kind.COUNTRY, Territory.Kind.REGION, Territory.Kind.PROVINCE, Territory.Kind.DISTRICT,
@@ -68,7 +67,7 @@ def portal(request, code="PE", shed=False):
         for node in watersheds:
             node.public_url = public_url(node)
     sections = _sections(unit, children)
-    drawable = any(shape(child) for child in children)
+    drawable = any(selectors.shape(child) for child in children)
     mapped = [s["indicator"] for s in sections if drawable and any(row for _child, row in s["children"])]
     chosen = next((i for i in mapped if i.code == request.GET.get("mapa")), mapped[0] if mapped else None)
     return render(request, "observatory/public.html", {
@@ -81,7 +80,7 @@ HEADER = ["indicator", "indicator_name", "unit", "territory_code", "territory", 
 
 
 def open_rows(unit, children, sections):
-    """The public table of a unit, one row per figure shown or suppressed (value None, with why)."""
+    """The public table of a unit, one row per figure, shown or suppressed (value None)."""
     rows = []
 
     def row(indicator, place, breakdown, season, shown):
@@ -114,12 +113,12 @@ def _cell(value):
 def open_data(request, code, fmt="csv", shed=False):
     """The public table of a unit as CSV or XLSX: the same suppression as the page (empty = suppressed)."""
     unit, _children_, rows = _table(code, shed)
-    table = [[_cell(r[key]) if key == "value" else r[key] for key in HEADER] for r in rows]
     if fmt == "xlsx":
         body = write_xlsx(unit.name[:31], HEADER, [[r["value"] if h == "value" else r[h] for h in HEADER]
                                                    for r in rows])
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
+        table = [[_cell(r[key]) if key == "value" else r[key] for key in HEADER] for r in rows]
         body, content_type = write_csv(HEADER, table), "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="minka-observatorio-{unit.code}.{fmt}"'
@@ -139,7 +138,7 @@ def open_geojson(request, code, shed=False):
     features = [{"type": "Feature", "geometry": geometry,
                  "properties": {"code": place.code, "name": place.name, "url": public_url(place),
                                 **figures.get(place.code, {})}}
-                for place in places if (geometry := shape(place))]
+                for place in places if (geometry := selectors.shape(place))]
     response = JsonResponse({"type": "FeatureCollection", "features": features})
     response["Content-Disposition"] = f'attachment; filename="minka-observatorio-{unit.code}.geojson"'
     return response

@@ -4,7 +4,6 @@ breakdowns, and the method notes. Built in the background; its progress is kept 
 
 from collections import defaultdict
 
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -13,7 +12,7 @@ from minka.people.timeline import Chart
 
 from . import iati, svgmap
 from .models import Indicator, Report, Target, Value
-from .selectors import breakdown_labels, milestone
+from .selectors import SEASONAL, breakdown_labels, milestone
 from .suppression import MIN_HOUSEHOLDS
 
 
@@ -34,12 +33,11 @@ def sections(report):
     indicators = list(Indicator.objects.filter(program=report.program) if report.program
                       else Indicator.objects.all())
     children = list(territory.children.order_by("name"))
-    seasonal = Q(period="") | Q(period__startswith="S")
     rows = defaultdict(list)
-    for row in Value.objects.filter(seasonal, territory=territory, indicator__in=indicators):
+    for row in Value.objects.filter(SEASONAL, territory=territory, indicator__in=indicators):
         rows[(row.indicator_id, row.breakdown)].append(row)
     kids = defaultdict(list)
-    for row in Value.objects.filter(seasonal, territory__in=children, indicator__in=indicators, breakdown=""):
+    for row in Value.objects.filter(SEASONAL, territory__in=children, indicator__in=indicators, breakdown=""):
         kids[(row.indicator_id, row.territory_id)].append(row)
     targets = {(t.indicator_id, t.breakdown, t.period): t for t in Target.objects.filter(
         territory=territory, breakdown="", indicator__in=indicators)}

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from minka.territory.models import Watershed
+from minka.territory.models import Territory, Watershed
 
 from .models import Indicator, Target, Value
 
@@ -50,16 +50,12 @@ def period_label(period):
     return rest
 
 
-def node_q(node, prefix=""):
+def node_q(node):
     """The values of a territory unit or of a watershed."""
-    from minka.territory.models import Watershed
-
-    return Q(**{f"{prefix}{'watershed' if isinstance(node, Watershed) else 'territory'}": node})
+    return Q(watershed=node) if isinstance(node, Watershed) else Q(territory=node)
 
 
 def _in_nodes(nodes):
-    from minka.territory.models import Watershed
-
     sheds = [n.pk for n in nodes if isinstance(n, Watershed)]
     units = [n.pk for n in nodes if not isinstance(n, Watershed)]
     return Q(watershed__in=sheds) | Q(territory__in=units)
@@ -70,8 +66,6 @@ def _key(row):
 
 
 def node_key(node):
-    from minka.territory.models import Watershed
-
     return ("w", node.pk) if isinstance(node, Watershed) else ("t", node.pk)
 
 
@@ -100,7 +94,7 @@ def dashboard(node, children=(), granularity="season", only=None):
     # Each indicator in the chosen granularity if it is computed so, else by season (or its own period);
     # communities have no months or quarters: their figures on the map are by season.
     own = {i.pk: _prefix_for(i, chosen) for i in indicators}
-    of_children = {i.pk: _prefix_for(i, "S") if fine_children and own[i.pk] in "MQ" and own[i.pk] else own[i.pk]
+    of_children = {i.pk: _prefix_for(i, "S") if fine_children and own[i.pk] in ("M", "Q") else own[i.pk]
                    for i in indicators}
     breakdown_prefix = "Y" if chosen == "Y" else "S"
     wanted = Q(period="")
@@ -158,6 +152,15 @@ def dashboard(node, children=(), granularity="season", only=None):
             "children": [(child, child_values[indicator.pk].get(node_key(child))) for child in children],
         })
     return cards
+
+
+def shape(unit):
+    """A unit's shape; a watershed drawn without one shows where its communities are."""
+    if unit.geometry or not isinstance(unit, Watershed):
+        return unit.geometry or None
+    shapes = [t.geometry for t in Territory.objects.filter(watersheds__path__startswith=unit.path).distinct()
+              if t.geometry]
+    return {"type": "GeometryCollection", "geometries": shapes} if shapes else None
 
 
 def hidden_by_ancestors(indicator, territory):
@@ -223,8 +226,6 @@ class WatershedGuard:
     """Whether a watershed's figure would give away a small or unconfirmed part of a district."""
 
     def __init__(self, watersheds):
-        from minka.territory.models import Territory
-
         from .validation import published
 
         self.members = defaultdict(set)  # watershed → its communities (microwatersheds included)

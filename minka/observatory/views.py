@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from minka.accounts.permissions import SET_STANDARDS, VALIDATE_FIGURES, can, has_capability
 from minka.people.timeline import Chart
-from minka.territory.models import Territory, Watershed
+from minka.territory.models import Watershed
 from minka.territory.selectors import (get_territory_for_user, get_watershed_for_user, in_scope, landing_territory,
                                        readable_watersheds, visible_children)
 
@@ -108,7 +108,7 @@ def _map(request, node, children):
     card = selectors.dashboard(node, children, filters["granularity"], only=[indicator])[0]
     features = []
     for child, row in card["children"]:
-        geometry = shape(child)
+        geometry = selectors.shape(child)
         if geometry is None:
             continue
         value = row.value if row is not None else None
@@ -120,15 +120,6 @@ def _map(request, node, children):
     return JsonResponse({"type": "FeatureCollection", "features": features,
                          "indicator": {"code": indicator.code, "name": indicator.label, "unit": indicator.unit_label,
                                        "direction": indicator.direction}})
-
-
-def shape(unit):
-    """A unit's shape; a watershed drawn without one shows where its communities are."""
-    if unit.geometry or not isinstance(unit, Watershed):
-        return unit.geometry or None
-    shapes = [t.geometry for t in Territory.objects.filter(watersheds__path__startswith=unit.path).distinct()
-              if t.geometry]
-    return {"type": "GeometryCollection", "geometries": shapes} if shapes else None
 
 
 @login_required
