@@ -12,13 +12,18 @@ if [ "$(id -u)" = 0 ]; then
   as_pg=(runuser -u postgres --)
 fi
 cleanup() {
+  status=$?
+  if [ "$status" != 0 ] && [ -f "$datadir/log" ]; then
+    # What PostgreSQL saw of waits and timeouts, before the cluster goes.
+    grep -E -A2 "still waiting|deadlock|lock timeout|statement timeout" "$datadir/log" | tail -n 60 || true
+  fi
   "${as_pg[@]}" "$bindir/pg_ctl" -D "$datadir/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$datadir"
 }
 trap cleanup EXIT
 "${as_pg[@]}" "$bindir/initdb" -D "$datadir/data" -U minka --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${as_pg[@]}" "$bindir/pg_ctl" -D "$datadir/data" -l "$datadir/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $datadir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $datadir -c log_lock_waits=on -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 "${as_pg[@]}" "$bindir/createdb" -h 127.0.0.1 -p "$port" -U minka minka
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 MINKA_DATABASE_URL="postgres://minka@127.0.0.1:$port/minka" "$@"

@@ -2,6 +2,7 @@ import random
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from minka.accounts.demo import DEMO_PASSWORD, create_demo_users
 from minka.chains.demo import create_field_records, demo_technicians
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         with paused():  # one full refresh at the end rather than one per commit
             families, users, records, trainings, works, forms = self.load()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # fresh statistics after a bulk load, for the planner
+                cursor.execute("ANALYZE")
         values = refresh_indicators()
         validate_demo_figures()  # after the values: communities confirm the figures they were shown
         if families or records:
