@@ -304,13 +304,25 @@ def _slice(con, indicators):
         con.execute(f"CREATE OR REPLACE TEMP TABLE changed_{table} AS SELECT * FROM {table} "
                     f"WHERE {key} IN (SELECT id FROM {ids})")
 
-MERGED_SOURCES = {"measures", "tests", "practices"}  # several facts of a unit in a cell: merged per unit first
-PER_UNIT = ("bool_or(flag) AS hit, sum(value) FILTER (WHERE flag) AS v, count(*) FILTER (WHERE flag) AS hits, "
-            "count(*) AS facts, sum(value) AS total, sum(before) AS base")
-AS_UNIT = ("flag AS hit, CASE WHEN flag THEN value END AS v, flag::INTEGER AS hits, 1 AS facts, value AS total, "
-           "before AS base")
-SUMS = ("count(*) FILTER (WHERE hit) AS units_hit, count(*) AS units, sum(v) AS v, sum(hits) AS hits, "
-        "sum(facts) AS facts, sum(total) AS total, sum(base) AS base")
+MERGED_SOURCES = {"measures", "tests", "practices"}  # several facts of a unit in a cell: counted once
+LATEST_SOURCES = {"assessments"}  # a unit counts by its latest fact of the period
+# What each row adds to a cell: u and uh say whether it counts its unit (one with a fact, one with
+# a fact that meets the condition), hits and facts whether it counts as a fact (meeting the
+# condition, at all); v, total and base are summed.
+AS_UNIT = "TRUE AS u, flag AS uh, CASE WHEN flag THEN value END AS v, flag AS hits, TRUE AS facts, value AS total, " \
+          "before AS base"
+SUM_OF = {"units": "count(*) FILTER (WHERE u)", "units_hit": "count(*) FILTER (WHERE uh)", "v": "sum(v)",
+          "hits": "count(*) FILTER (WHERE hits)", "facts": "count(*) FILTER (WHERE facts)", "total": "sum(total)",
+          "base": "sum(base)"}
+# What each kind reads of the sums (the families, `units`, are always counted: privacy needs them).
+NEEDED = {"count": ["units_hit"], "sum": ["v"], "mean": ["v", "hits"], "ratio": ["hits", "facts"],
+          "share": ["units_hit"], "change": ["total", "base"]}
+
+
+def _sums(kind):
+    return ", ".join(f"{SUM_OF[column]} AS {column}" for column in ["units", *NEEDED[kind]])
+
+
 # Kind: numerator and denominator (0 when the kind has none) from the sums of the units of a cell.
 AGGREGATES = {
     "count": ("sum(units_hit)", "0"),
@@ -320,6 +332,45 @@ AGGREGATES = {
     "share": ("sum(units_hit)", "sum(units)"),
     "change": ("sum(total)", "sum(base)"),
 }
+
+
+PERIOD_OF = {"season": "1000000 + " + SEASON, "year": "2000000 + year({d})",
+             "quarter": "3000000 + year({d}) * 10 + quarter({d})", "month": "4000000 + year({d}) * 100 + month({d})"}
+
+
+def _dated_units(indicator, facts, partition="unit", kinds=None):
+    """Each fact of a dated source with what it adds to the cells of its periods, a unit counted once
+    per period without grouping the facts by unit and period (the costliest step at scale).
+
+    Periods are intervals of time: ordered by date, a fact is its unit's first of a period when
+    the unit's previous fact falls in another period (or there is none), and its last when the next
+    one does. One window over the facts tells both for every period at once."""
+    kinds = indicator.periods or [] if kinds is None else kinds
+    latest = indicator.source in LATEST_SOURCES
+
+    def period(kind, column):
+        if kind is None:  # the situation today: one period holding every fact
+            return f"CASE WHEN {column} IS NULL THEN NULL ELSE 0 END"
+        return PERIOD_OF[kind].format(d=column)
+
+    window = f"PARTITION BY {partition} ORDER BY d, key"
+    if latest:  # the fact that counts is the unit's latest of the period
+        neighbours = f"lead(d) OVER ({window}) AS other_d, NULL::DATE AS other_hit_d"
+    else:  # every fact adds its value; the unit is counted at its first fact, and first fact meeting the condition
+        neighbours = (f"lag(d) OVER ({window}) AS other_d, max(CASE WHEN flag THEN d END) OVER ({window} "
+                      f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS other_hit_d")
+    entries = ", ".join(
+        f"{{'period': {period(k, 'd')}, 'edge': ({period(k, 'other_d')}) IS DISTINCT FROM ({period(k, 'd')}), "
+        f"'edge_hit': ({period(k, 'other_hit_d')}) IS DISTINCT FROM ({period(k, 'd')})}}" for k in (kinds or [None]))
+    ordered = f"SELECT *, unnest([{entries}]) AS e FROM (SELECT *, {neighbours} FROM ({facts}))"
+    if latest:
+        adds = ("e.edge AS u, e.edge AND flag AS uh, CASE WHEN e.edge AND flag THEN value END AS v, "
+                "e.edge AND flag AS hits, e.edge AS facts, CASE WHEN e.edge THEN value END AS total, "
+                "CASE WHEN e.edge THEN before END AS base")
+    else:
+        adds = ("e.edge AS u, flag AND e.edge_hit AS uh, CASE WHEN flag THEN value END AS v, flag AS hits, "
+                "TRUE AS facts, value AS total, before AS base")
+    return f"SELECT * EXCLUDE (e, other_d, other_hit_d), e.period AS period, {adds} FROM ({ordered})"
 
 
 def _fact_level(indicator):
@@ -344,17 +395,10 @@ def leaf_sql(indicator, only_changed=False):
                  f"WHERE season = {base}) b USING (unit) WHERE f.season > {base}")
     else:
         facts = f"SELECT *, NULL::DECIMAL(18,4) AS before FROM ({facts})"
-    periods = f"SELECT *, unnest({_periods(indicator)}) AS period FROM ({facts})"
-    family = "any_value(who) AS who, any_value(place) AS place, any_value(sex) AS sex, " \
-             "any_value(birth_year) AS birth_year, any_value(combo) AS combo, any_value(actor) AS actor"
-    if indicator.source == "assessments":  # a family counts by its latest assessment of the period
-        units = (f"SELECT unit, period, who, place, sex, birth_year, combo, actor, {AS_UNIT} FROM "
-                 f"(SELECT unit, period, {family}, arg_max(flag, (d, key)) AS flag, arg_max(value, (d, key)) AS value, "
-                 f"NULL::DECIMAL(18,4) AS before FROM ({periods}) GROUP BY unit, period)")
-    elif indicator.source in MERGED_SOURCES:
-        units = f"SELECT unit, period, {family}, {PER_UNIT} FROM ({periods}) GROUP BY unit, period"
+    if indicator.source in MERGED_SOURCES | LATEST_SOURCES:
+        units = _dated_units(indicator, facts)
     else:
-        units = f"SELECT unit, period, who, place, sex, birth_year, combo, actor, {AS_UNIT} FROM ({periods})"
+        units = f"SELECT *, unnest({_periods(indicator)}) AS period, {AS_UNIT} FROM ({facts})"
     chosen = indicator.breakdowns or []
     fact_level = _fact_level(indicator)
     persons = indicator.source == "persons"  # several persons per family: families counted distinct
@@ -367,7 +411,7 @@ def leaf_sql(indicator, only_changed=False):
         keys.append(f"CASE WHEN {SPLIT} THEN actor END AS actor")
     if persons:
         keys.append("who")
-    groups = f"SELECT {', '.join(keys)}, {SUMS} FROM ({units}) GROUP BY ALL"
+    groups = f"SELECT {', '.join(keys)}, {_sums(indicator.kind)} FROM ({units}) GROUP BY ALL"
     items = "['']"
     parts = {"sex": "'sex:' || nullif(sex, '')", "age": "age", "actor": "'actor:' || actor"}
     items = "[''" + "".join(f", {parts[b]}" for b in chosen if b in parts) + "]"
@@ -382,13 +426,15 @@ def leaf_sql(indicator, only_changed=False):
     families = "count(DISTINCT who)" if persons else "sum(units)"
     parts_sql = [f"SELECT place, period, breakdown, {numerator} AS num, {denominator} AS den, {families} AS n "
                  f"FROM ({cells}) GROUP BY place, period, breakdown"]
+    split = [kind for kind in indicator.periods or [] if kind in ("season", "year")]
     for name in sorted(fact_level):  # per practice, per record's chain: a unit once per value
         attribute = "practice" if name == "practice" else "chains[1]"
-        per_value = (f"SELECT unit, period, {attribute} AS attribute, any_value(place) AS place, {PER_UNIT} "
-                     f"FROM ({periods}) WHERE {SPLIT} AND {attribute} IS NOT NULL "
-                     f"GROUP BY unit, period, attribute")
+        if indicator.periods and not split:
+            continue
+        valued = f"SELECT *, {attribute} AS attribute FROM ({facts}) WHERE {attribute} IS NOT NULL"
+        per_value = _dated_units(indicator, valued, partition="unit, attribute", kinds=split)
         parts_sql.append(f"SELECT place, period, '{name}:' || attribute AS breakdown, {numerator} AS num, "
-                         f"{denominator} AS den, sum(units) AS n FROM (SELECT place, period, attribute, {SUMS} "
+                         f"{denominator} AS den, sum(units) AS n FROM (SELECT place, period, attribute, {_sums(indicator.kind)} "
                          f"FROM ({per_value}) GROUP BY ALL) GROUP BY place, period, breakdown")
     return (f"SELECT {int(indicator.pk)} AS indicator, place, {PERIOD_TEXT} AS period, breakdown, "
             f"CAST(num AS DECIMAL(38,4)) AS num, CAST(den AS DECIMAL(38,4)) AS den, n FROM ({' UNION ALL '.join(parts_sql)})")

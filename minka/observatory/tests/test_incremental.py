@@ -79,6 +79,46 @@ def test_periods_breakdowns_and_watersheds_by_hand(technician, coordinator, plac
     assert Value.objects.get(indicator__code="milk-volume", watershed=shed, period="S2023", breakdown="").households == 2
 
 
+def households(code, territory, period, breakdown=""):
+    row = Value.objects.filter(indicator__code=code, territory=territory, watershed=None, period=period,
+                               breakdown=breakdown).first()
+    return row.households if row else None
+
+
+def test_a_family_with_several_facts_counts_once_in_each_period(technician, places, indicators):
+    """A family's facts spread over months, quarters, seasons and years: it is one family in every
+    period it has facts in, and one of those meeting a condition in the periods of the facts that do."""
+    Indicator.objects.create(code="big-milk", name="big", kind="count", source="measures",
+                             spec={"measure": "milk-litres-month", "min": 110}, periods=["season", "month"])
+    a = register(technician, places["tinki"], name="A")
+    b = register(technician, places["pacchanta"], name="B")
+    for day, litres in [((2023, 7, 20), "100"), ((2023, 8, 5), "120"), ((2023, 8, 20), "40"), ((2023, 10, 2), "300")]:
+        milk_record(technician, a, datetime.date(*day), litres)
+    milk_record(technician, b, datetime.date(2023, 8, 9), "80")
+    compost = Practice.objects.get(code="compost")
+    for day, kg, stage in [((2023, 9, 1), "100", "transition"), ((2024, 3, 1), "50", "conventional")]:
+        assessment = chains.assess_practices(actor=technician, household=a, date=datetime.date(*day),
+                                             adopted={compost: Decimal(kg)})
+        assessment.stage = stage  # the later assessment of the season found the family back in conventional
+        assessment.save()
+    engine.refresh()
+    ocongate = places["ocongate"]
+    expected = {"M2023-07": (100, 1), "M2023-08": (240, 2), "M2023-10": (300, 1), "Q2023-3": (340, 2),
+                "Q2023-4": (300, 1), "S2022": (100, 1), "S2023": (540, 2), "Y2023": (640, 2)}
+    assert {period: (value("milk-volume", ocongate, period), households("milk-volume", ocongate, period))
+            for period in expected} == expected
+    # Litres of 110 or more: A in August and October of 2023-24, counted once in the season; not B.
+    assert [value("big-milk", ocongate, p) for p in ("M2023-07", "M2023-08", "M2023-10", "S2022", "S2023")] == [
+        0, 1, 1, 0, 1]
+    assert households("big-milk", ocongate, "S2023") == 2  # of the two families with records
+    # Compost twice in 2023-24: 150 kg, one family, also for the practice; the latest assessment decides.
+    assert value("fertiliser-kg", ocongate, "S2023", "practice:compost") == 150
+    assert households("fertiliser-kg", ocongate, "S2023", "practice:compost") == 1
+    assert households("fertiliser-kg", ocongate, "S2023") == 1
+    assert value("transition", ocongate, "S2023") == 0 and households("transition", ocongate, "S2023") == 1
+    assert value("transition", ocongate, "Y2023") == 1  # in 2023 its latest (September) was in transition
+
+
 def test_incremental_refresh_equals_a_full_one(technician, coordinator, places, indicators, watershed, settings,
                                                django_capture_on_commit_callbacks):
     settings.ANALYTICS_FOLLOW_CHANGES = True
