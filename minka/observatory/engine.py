@@ -334,43 +334,50 @@ AGGREGATES = {
 }
 
 
-PERIOD_OF = {"season": "1000000 + " + SEASON, "year": "2000000 + year({d})",
-             "quarter": "3000000 + year({d}) * 10 + quarter({d})", "month": "4000000 + year({d}) * 100 + month({d})"}
+# A period's number from a month's index (year * 12 + month - 1): integer arithmetic, cheaper than
+# reading dates again for every period of every fact (seasons start in August).
+PERIOD_OF = {"season": "1000000 + ({m} - 7) // 12", "year": "2000000 + {m} // 12",
+             "quarter": "3000000 + ({m} // 12) * 10 + ({m} % 12) // 3 + 1",
+             "month": "4000000 + ({m} // 12) * 100 + {m} % 12 + 1"}
 
 
-def _dated_units(indicator, facts, partition="unit", kinds=None):
-    """Each fact of a dated source with what it adds to the cells of its periods, a unit counted once
-    per period without grouping the facts by unit and period (the costliest step at scale).
+def _dated_units(indicator, facts, name, partition="unit", kinds=None):
+    """The facts of a dated source with what each adds to the cells of its periods, a unit counted
+    once per period without grouping the facts by unit and period (the costliest step at scale).
 
     Periods are intervals of time: ordered by date, a fact is its unit's first of a period when
     the unit's previous fact falls in another period (or there is none), and its last when the next
-    one does. One window over the facts tells both for every period at once."""
+    one does. One window over the facts (kept as `name`) tells both for every period; then one
+    query per kind of period. Returns the window's definition and those queries."""
     kinds = indicator.periods or [] if kinds is None else kinds
     latest = indicator.source in LATEST_SOURCES
 
     def period(kind, column):
         if kind is None:  # the situation today: one period holding every fact
             return f"CASE WHEN {column} IS NULL THEN NULL ELSE 0 END"
-        return PERIOD_OF[kind].format(d=column)
+        return PERIOD_OF[kind].format(m=column)
 
     window = f"PARTITION BY {partition} ORDER BY d, key"
     if latest:  # the fact that counts is the unit's latest of the period
-        neighbours = f"lead(d) OVER ({window}) AS other_d, NULL::DATE AS other_hit_d"
+        neighbours = f"lead(m) OVER ({window}) AS other_m, NULL::INTEGER AS other_hit_m"
     else:  # every fact adds its value; the unit is counted at its first fact, and first fact meeting the condition
-        neighbours = (f"lag(d) OVER ({window}) AS other_d, max(CASE WHEN flag THEN d END) OVER ({window} "
-                      f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS other_hit_d")
-    entries = ", ".join(
-        f"{{'period': {period(k, 'd')}, 'edge': ({period(k, 'other_d')}) IS DISTINCT FROM ({period(k, 'd')}), "
-        f"'edge_hit': ({period(k, 'other_hit_d')}) IS DISTINCT FROM ({period(k, 'd')})}}" for k in (kinds or [None]))
-    ordered = f"SELECT *, unnest([{entries}]) AS e FROM (SELECT *, {neighbours} FROM ({facts}))"
-    if latest:
-        adds = ("e.edge AS u, e.edge AND flag AS uh, CASE WHEN e.edge AND flag THEN value END AS v, "
-                "e.edge AND flag AS hits, e.edge AS facts, CASE WHEN e.edge THEN value END AS total, "
-                "CASE WHEN e.edge THEN before END AS base")
-    else:
-        adds = ("e.edge AS u, flag AND e.edge_hit AS uh, CASE WHEN flag THEN value END AS v, flag AS hits, "
-                "TRUE AS facts, value AS total, before AS base")
-    return f"SELECT * EXCLUDE (e, other_d, other_hit_d), e.period AS period, {adds} FROM ({ordered})"
+        neighbours = (f"lag(m) OVER ({window}) AS other_m, max(CASE WHEN flag THEN m END) OVER ({window} "
+                      f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS other_hit_m")
+    months = f"SELECT *, (year(d) * 12 + month(d) - 1)::INTEGER AS m FROM ({facts})"
+    definition = f"{name} AS MATERIALIZED (SELECT *, {neighbours} FROM ({months}))"
+    queries = []
+    for kind in kinds or [None]:
+        edge = f"(({period(kind, 'other_m')}) IS DISTINCT FROM ({period(kind, 'm')}))"
+        edge_hit = f"(({period(kind, 'other_hit_m')}) IS DISTINCT FROM ({period(kind, 'm')}))"
+        if latest:
+            adds = (f"{edge} AS u, {edge} AND flag AS uh, CASE WHEN {edge} AND flag THEN value END AS v, "
+                    f"{edge} AND flag AS hits, {edge} AS facts, CASE WHEN {edge} THEN value END AS total, "
+                    f"CASE WHEN {edge} THEN before END AS base")
+        else:
+            adds = (f"{edge} AS u, flag AND {edge_hit} AS uh, CASE WHEN flag THEN value END AS v, flag AS hits, "
+                    f"TRUE AS facts, value AS total, before AS base")
+        queries.append(f"SELECT * EXCLUDE (m, other_m, other_hit_m), {period(kind, 'm')} AS period, {adds} FROM {name}")
+    return definition, queries
 
 
 def _fact_level(indicator):
@@ -395,10 +402,12 @@ def leaf_sql(indicator, only_changed=False):
                  f"WHERE season = {base}) b USING (unit) WHERE f.season > {base}")
     else:
         facts = f"SELECT *, NULL::DECIMAL(18,4) AS before FROM ({facts})"
+    windows = []  # the facts in time order, read once per kind of period
     if indicator.source in MERGED_SOURCES | LATEST_SOURCES:
-        units = _dated_units(indicator, facts)
+        definition, units = _dated_units(indicator, facts, "timeline")
+        windows.append(definition)
     else:
-        units = f"SELECT *, unnest({_periods(indicator)}) AS period, {AS_UNIT} FROM ({facts})"
+        units = [f"SELECT *, unnest({_periods(indicator)}) AS period, {AS_UNIT} FROM ({facts})"]
     chosen = indicator.breakdowns or []
     fact_level = _fact_level(indicator)
     persons = indicator.source == "persons"  # several persons per family: families counted distinct
@@ -411,7 +420,8 @@ def leaf_sql(indicator, only_changed=False):
         keys.append(f"CASE WHEN {SPLIT} THEN actor END AS actor")
     if persons:
         keys.append("who")
-    groups = f"SELECT {', '.join(keys)}, {_sums(indicator.kind)} FROM ({units}) GROUP BY ALL"
+    groups = " UNION ALL ".join(f"SELECT {', '.join(keys)}, {_sums(indicator.kind)} FROM ({rows}) GROUP BY ALL"
+                                for rows in units)
     items = "['']"
     parts = {"sex": "'sex:' || nullif(sex, '')", "age": "age", "actor": "'actor:' || actor"}
     items = "[''" + "".join(f", {parts[b]}" for b in chosen if b in parts) + "]"
@@ -432,11 +442,14 @@ def leaf_sql(indicator, only_changed=False):
         if indicator.periods and not split:
             continue
         valued = f"SELECT *, {attribute} AS attribute FROM ({facts}) WHERE {attribute} IS NOT NULL"
-        per_value = _dated_units(indicator, valued, partition="unit, attribute", kinds=split)
+        definition, per_value = _dated_units(indicator, valued, f"timeline_{name}", "unit, attribute", split)
+        windows.append(definition)
+        per_value = " UNION ALL ".join(f"SELECT place, period, attribute, {_sums(indicator.kind)} FROM ({rows}) "
+                                       f"GROUP BY ALL" for rows in per_value)
         parts_sql.append(f"SELECT place, period, '{name}:' || attribute AS breakdown, {numerator} AS num, "
-                         f"{denominator} AS den, sum(units) AS n FROM (SELECT place, period, attribute, {_sums(indicator.kind)} "
-                         f"FROM ({per_value}) GROUP BY ALL) GROUP BY place, period, breakdown")
-    return (f"SELECT {int(indicator.pk)} AS indicator, place, {PERIOD_TEXT} AS period, breakdown, "
+                         f"{denominator} AS den, sum(units) AS n FROM ({per_value}) GROUP BY place, period, breakdown")
+    return ((f"WITH {', '.join(windows)} " if windows else "") +
+            f"SELECT {int(indicator.pk)} AS indicator, place, {PERIOD_TEXT} AS period, breakdown, "
             f"CAST(num AS DECIMAL(38,4)) AS num, CAST(den AS DECIMAL(38,4)) AS den, n FROM ({' UNION ALL '.join(parts_sql)})")
 
 
