@@ -570,7 +570,9 @@ LEAF = "indicator INTEGER, place BIGINT, period VARCHAR, breakdown VARCHAR, num 
 ROLL_UP = ("SELECT l.indicator, a.node_kind, a.node, l.period, l.breakdown, sum(l.num) AS num, "
            "sum(l.den) AS den, sum(l.n)::BIGINT AS n FROM {leaf} l JOIN anc a USING (place) "
            # communities get seasons and years; months and quarters start at the district
-           "WHERE NOT (a.fine AND left(l.period, 1) IN ('M', 'Q')) {where} GROUP BY ALL")
+           "WHERE NOT (a.fine AND left(l.period, 1) IN ('M', 'Q')) {where} GROUP BY ALL "
+           # the leaf may hold a cell in several rows (changes are appended): a cell left without families is none
+           "HAVING sum(l.n) <> 0")
 
 
 def refresh(indicators=None, reload=True):
@@ -590,7 +592,7 @@ def refresh(indicators=None, reload=True):
             con.execute(f"CREATE OR REPLACE TABLE leaf ({LEAF})")
             con.execute("CREATE OR REPLACE TABLE cube (indicator INTEGER, node_kind VARCHAR, node BIGINT, "
                         "period VARCHAR, breakdown VARCHAR, num DECIMAL(38,4), den DECIMAL(38,4), n BIGINT)")
-            con.execute("CREATE OR REPLACE TABLE state (version INTEGER)")
+            con.execute("CREATE OR REPLACE TABLE state (version INTEGER, leaf_rows BIGINT)")
         ids = [i.pk for i in indicators]
         con.execute("DELETE FROM leaf WHERE list_contains($1, indicator)", [ids])
         for indicator in indicators:
@@ -601,13 +603,13 @@ def refresh(indicators=None, reload=True):
                     + " ORDER BY indicator", [ids])
         log.info("observatory: rolled up at %.2f s", time.monotonic() - started)
         written = _write_all(con, indicators)
-        con.execute(f"DELETE FROM state; INSERT INTO state VALUES ({STORE_VERSION})")
+        con.execute(f"DELETE FROM state; INSERT INTO state SELECT {STORE_VERSION}, count(*) FROM leaf")
     log.info("observatory: %s values of %s indicators in %.2f s", written, len(indicators),
              time.monotonic() - started)
     return written
 
 
-STORE_VERSION = 2  # the store's tables as this code builds them; an older store is rebuilt
+STORE_VERSION = 3  # the store's tables as this code builds them; an older store is rebuilt
 
 
 def _ready(con):
@@ -645,9 +647,10 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
         sources = set().union(*(TOUCHES[kind][1] for kind in kinds)) if households else set()
         sources |= TRAINING_SOURCES if trainings else set()
         indicators = [i for i in Indicator.objects.all() if i.source in sources]
-        con.execute("CREATE OR REPLACE TEMP TABLE changed_households AS SELECT unnest($1::BIGINT[]) AS id",
-                    [households])
-        con.execute("CREATE OR REPLACE TEMP TABLE changed_trainings AS SELECT unnest($1::BIGINT[]) AS id", [trainings])
+        for name, ids in (("changed_households", households), ("changed_trainings", trainings)):
+            # (a literal list: DuckDB binds a Python list parameter some 25 times slower)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT unnest([{', '.join(str(int(i)) for i in ids)}]"
+                        f"::BIGINT[]) AS id")
         con.execute(f"CREATE OR REPLACE TEMP TABLE parts ({LEAF}, sign INTEGER)")
         _slice(con, indicators)
         for indicator in indicators:  # what the changed units brought before the change
@@ -676,16 +679,7 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
             FROM parts GROUP BY ALL HAVING sum(sign * num) <> 0 OR sum(sign * den) <> 0 OR sum(sign * n) <> 0""")
         # (constant indicator lists let DuckDB skip the other indicators' row groups)
         touched = "(" + ", ".join(str(int(i.pk)) for i in indicators) + ")" if indicators else "(NULL)"
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE merged AS
-            SELECT indicator, place, period, breakdown, coalesce(l.num, 0) + d.num AS num,
-                   coalesce(l.den, 0) + d.den AS den, coalesce(l.n, 0) + d.n AS n
-            FROM delta d LEFT JOIN (SELECT * FROM leaf WHERE indicator IN {touched}) l
-            USING (indicator, place, period, breakdown)""")
-        con.execute(f"""
-            DELETE FROM leaf l USING delta d WHERE l.indicator IN {touched} AND l.indicator = d.indicator
-            AND l.place = d.place AND l.period = d.period AND l.breakdown = d.breakdown""")
-        con.execute("INSERT INTO leaf SELECT * FROM merged WHERE n <> 0")
+        _append_to_leaf(con)
         log.info("observatory: %s leaf parts changed at %.2f s",
                  con.execute("SELECT count(*) FROM delta").fetchone()[0], time.monotonic() - started)
         if tree:  # units moved in the trees: every figure above them is added up again
@@ -696,8 +690,8 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
             return _write_all(con, everything)
         if not indicators:
             return 0
-        con.execute("CREATE OR REPLACE TEMP TABLE moved AS " + ROLL_UP.format(leaf="delta", where="") +
-                    " HAVING sum(l.num) <> 0 OR sum(l.den) <> 0 OR sum(l.n) <> 0")
+        con.execute("CREATE OR REPLACE TEMP TABLE moved AS " + ROLL_UP.format(leaf="delta", where="").replace(
+            "HAVING sum(l.n) <> 0", "HAVING sum(l.num) <> 0 OR sum(l.den) <> 0 OR sum(l.n) <> 0"))
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE changed AS
             SELECT indicator, node_kind, node, period, breakdown, coalesce(c.num, 0) + m.num AS num,
@@ -712,6 +706,24 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
         written = _write_changed(con, indicators)
         log.info("observatory: %s values rewritten in %.2f s", written, time.monotonic() - started)
         return written
+
+
+LEAF_SLACK = 100_000  # rows appended to a small leaf before it is added up again
+
+
+def _append_to_leaf(con):
+    """The leaf takes the changes as rows of their own (sums read it: a cell may be in several rows),
+    rather than finding and rewriting each cell among millions; once the appended rows are a fifth
+    of what the leaf held, its rows are added up again, cell by cell."""
+    con.execute("INSERT INTO leaf SELECT * FROM delta")
+    rows, compact = con.execute("SELECT (SELECT count(*) FROM leaf), leaf_rows FROM state").fetchone()
+    if rows > compact * 1.2 + LEAF_SLACK:
+        con.execute("""
+            CREATE OR REPLACE TABLE leaf AS SELECT indicator, place, period, breakdown, sum(num)::DECIMAL(38,4) AS num,
+                   sum(den)::DECIMAL(38,4) AS den, sum(n)::BIGINT AS n
+            FROM leaf GROUP BY ALL HAVING sum(n) <> 0 ORDER BY indicator""")
+        con.execute("UPDATE state SET leaf_rows = (SELECT count(*) FROM leaf)")
+        log.info("observatory: leaf of %s rows added up again", rows)
 
 
 # --- writing values ------------------------------------------------------------------------------
