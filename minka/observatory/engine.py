@@ -294,11 +294,11 @@ SOURCE_TABLES = {"households": {"families"}, "persons": {"families", "m_person"}
                  "income": {"families", "m_income"}, "participants": {"m_participant"}, "trainings": {"m_training"}}
 
 
-def _slice(con, indicators):
+def _slice(con, indicators, skip=()):
     """The rows of the changed families and trainings in the tables these indicators read."""
     needed = set().union(*(SOURCE_TABLES[indicator.source] for indicator in indicators))
     for table, key in SLICES.items():
-        if table not in needed:
+        if table not in needed or table in skip:
             continue
         ids = "changed_households" if key == "household" else "changed_trainings"
         con.execute(f"CREATE OR REPLACE TEMP TABLE changed_{table} AS SELECT * FROM {table} "
@@ -389,10 +389,9 @@ def _fact_level(indicator):
 def leaf_sql(indicator, only_changed=False):
     """The additive parts of one indicator per place, period and breakdown.
 
-    Facts are first merged into one row per counted unit (family, person, event) and period, then
-    summed per place, period and the family's attributes (sex, age group, value chains, actor): a
-    small table that the breakdowns are then read from. A family is counted once in a cell whatever
-    the number of its facts."""
+    Facts are summed per place, period and the family's attributes (sex, age group, value chains,
+    actor): a small table that the breakdowns are then read from. A counted unit (family, person,
+    event) is counted once in a cell whatever the number of its facts (see `_dated_units`)."""
     facts = _facts(indicator)
     if only_changed:  # the parts of the changed families and trainings only: their slice of the store
         facts = SLICED.sub(r"changed_\1", facts)
@@ -507,19 +506,20 @@ def store():
         con.close()
 
 
-def _fill(con, table, where=None, ids=()):
+def _fill(con, table, where=None, ids=(), into=None):
     """Rows of a mirror table from the operational database (all, or those of some families or
-    trainings)."""
+    trainings), into the table or into another of the same columns."""
     columns, select, key = MIRROR[table]
+    target = into or table
     if where and not ids:
         return
     if _attachable():
         if where:  # a few families: PostgreSQL runs the query with its indexes
             sql = select.format(p="") + (" AND " if " WHERE " in select else " WHERE ") + \
                 f"{key} IN ({', '.join(str(int(i)) for i in ids)})"
-            con.execute(f"INSERT INTO {table} SELECT * FROM postgres_query('pg', {_lit(sql)})")
+            con.execute(f"INSERT INTO {target} SELECT * FROM postgres_query('pg', {_lit(sql)})")
         else:
-            con.execute(f"INSERT INTO {table} SELECT * FROM ({select.format(p='pg.public.')})")
+            con.execute(f"INSERT INTO {target} SELECT * FROM ({select.format(p='pg.public.')})")
         return
     sql, params = select.format(p=""), []
     if where:
@@ -537,7 +537,7 @@ def _fill(con, table, where=None, ids=()):
         if not count:
             return
         spec = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in types.items()) + "}"
-        con.execute(f"INSERT INTO {table} SELECT * FROM read_csv('{file.name}', header = false, "
+        con.execute(f"INSERT INTO {target} SELECT * FROM read_csv('{file.name}', header = false, "
                     f"auto_detect = false, delim = ',', columns = {spec}, nullstr = '\\N', quote = '\"', "
                     f"escape = '\"')")
     finally:
@@ -662,14 +662,19 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
             ids, key = (households, "household") if table in HOUSEHOLD_MIRROR else (trainings, "training")
             changed = "changed_households" if key == "household" else "changed_trainings"
             con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM {changed})")
-            _fill(con, table, where=True, ids=ids)
+            if table in SLICES:  # the new rows are the slice the parts after the change are read from
+                con.execute(f"CREATE OR REPLACE TEMP TABLE changed_{table} ({MIRROR[table][0]})")
+                _fill(con, table, where=True, ids=ids, into=f"changed_{table}")
+                con.execute(f"INSERT INTO {table} SELECT * FROM changed_{table}")
+            else:
+                _fill(con, table, where=True, ids=ids)
         if tables & {"m_household", "m_enrolment"}:
             con.execute("DELETE FROM families WHERE household IN (SELECT id FROM changed_households)")
             con.execute("INSERT INTO families " + FAMILIES.format(
                 where="WHERE household IN (SELECT id FROM changed_households)"))
             con.execute(COMBOS)
         log.info("observatory: mirror rows replaced in %.2f s", time.monotonic() - started)
-        _slice(con, indicators)
+        _slice(con, indicators, skip=tables)
         for indicator in indicators:  # and what they bring now
             con.execute(f"INSERT INTO parts SELECT *, 1 FROM ({leaf_sql(indicator, only_changed=True)})")
         con.execute("""
