@@ -733,6 +733,7 @@ def _append_to_leaf(con):
 
 # --- writing values ------------------------------------------------------------------------------
 
+VALUE_FILLFACTOR = 80  # room on each page for values updated in place (see _write_changed)
 VALUE_COLUMNS = "indicator_id, territory_id, watershed_id, period, breakdown, numerator, denominator, households"
 
 
@@ -790,7 +791,7 @@ def _swap_values(con, select, ids):
 
 
 NEW_VALUES = ("DROP TABLE IF EXISTS observatory_value_new; CREATE TABLE observatory_value_new (LIKE observatory_value "
-              "INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS)")
+              f"INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS) WITH (fillfactor = {VALUE_FILLFACTOR})")
 
 
 def _values(rows):
@@ -813,19 +814,22 @@ def _write_changed(con, indicators):
     if _attachable():
         con.execute("DROP TABLE IF EXISTS pg.public.observatory_value_stage")
         con.execute(f"CREATE TABLE pg.public.observatory_value_stage AS {select}")
-        con.execute("""CALL postgres_execute('pg', '
-            BEGIN;
-            DELETE FROM observatory_value v USING observatory_value_stage s
-             WHERE v.territory_id = s.territory AND v.indicator_id = s.indicator AND v.period = s.period
-               AND v.breakdown = s.breakdown;
-            DELETE FROM observatory_value v USING observatory_value_stage s
-             WHERE v.watershed_id = s.watershed AND v.indicator_id = s.indicator AND v.period = s.period
-               AND v.breakdown = s.breakdown;
-            INSERT INTO observatory_value (indicator_id, territory_id, watershed_id, period, breakdown, numerator,
-                                           denominator, households)
-            SELECT * FROM observatory_value_stage WHERE n <> 0;
-            DROP TABLE observatory_value_stage;
-            COMMIT;')""")
+        # Cells that still have families are updated in place: values are stored with room left in
+        # their pages (fillfactor), so PostgreSQL rewrites the row on its page without touching the
+        # indexes, several times faster than deleting and inserting it.
+        match = "v.{node}_id = s.{node} AND v.indicator_id = s.indicator AND v.period = s.period " \
+                "AND v.breakdown = s.breakdown"
+        steps = ["BEGIN"]
+        for node in ("territory", "watershed"):
+            on = match.format(node=node)
+            steps += [f"UPDATE observatory_value v SET numerator = s.num, denominator = s.den, households = s.n "
+                      f"FROM observatory_value_stage s WHERE {on} AND s.n <> 0",
+                      f"DELETE FROM observatory_value v USING observatory_value_stage s WHERE {on} AND s.n = 0",
+                      f"INSERT INTO observatory_value ({VALUE_COLUMNS}) SELECT * FROM observatory_value_stage s "
+                      f"WHERE s.{node} IS NOT NULL AND s.n <> 0 AND NOT EXISTS "
+                      f"(SELECT 1 FROM observatory_value v WHERE {on})"]
+        steps += ["DROP TABLE observatory_value_stage", "COMMIT"]
+        con.execute(f"CALL postgres_execute('pg', {_lit('; '.join(steps))})")
         return count
     rows = con.execute(select).fetchall()
     keys = {tuple(r[:5]) for r in rows}

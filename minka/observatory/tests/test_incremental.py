@@ -225,6 +225,8 @@ def test_committed_changes_refresh_the_values_the_same_way(settings):
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'observatory_value'")
             assert {row[0] for row in cursor.fetchall()} == {
                 "observatory_value_pkey", "value_unique_territory", "value_unique_watershed"}
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'observatory_value'")
+            assert cursor.fetchone()[0] == ["fillfactor=80"]  # room for values updated in place
             cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'observatory_value'::regclass")
             assert {row[0] for row in cursor.fetchall()} == {"observatory_value_pkey", "value_one_node",
                                                              "observatory_value_households_check"}
