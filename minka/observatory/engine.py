@@ -349,7 +349,7 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None):
     the unit's previous fact falls in another period (or there is none), and its last when the next
     one does. One window over the facts (kept as `name`) tells both for every period; then one
     query per kind of period. Returns the window's definition and those queries."""
-    kinds = indicator.periods or [] if kinds is None else kinds
+    kinds = (indicator.periods or []) if kinds is None else kinds
     latest = indicator.source in LATEST_SOURCES
 
     def period(kind, column):
