@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from minka.core.periods import season_label
 from minka.core.tabular import write_csv, write_xlsx
+from minka.people.timeline import Chart
 from minka.territory.models import Territory, Watershed
 
 from . import selectors
@@ -67,6 +68,11 @@ def portal(request, code="PE", shed=False):
         for node in watersheds:
             node.public_url = public_url(node)
     sections = _sections(unit, children)
+    for section in sections:  # the season-by-season chart, and the seasons it leaves out
+        shown = [(season_label(season), row.value) for season, row in section["series"] if row is not None]
+        section["chart"] = Chart(title=section["indicator"].label, unit=section["indicator"].unit_label, style="bars",
+                                 points=shown)
+        section["suppressed_seasons"] = [season_label(season) for season, row in section["series"] if row is None]
     drawable = any(selectors.shape(child) for child in children)
     mapped = [s["indicator"] for s in sections if drawable and any(row for _child, row in s["children"])]
     chosen = next((i for i in mapped if i.code == request.GET.get("mapa")), mapped[0] if mapped else None)

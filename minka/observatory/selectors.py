@@ -185,27 +185,65 @@ def hidden_by_ancestors(indicator, territory):
         withheld = personal.intersection(households[parent.pk]) - confirmed
         hidden = hidden_cells(households[parent.pk], total_shown=not parent_hidden, withheld=withheld)
         unit_count = households[parent.pk].get(unit.pk, 0)
-        parent_hidden = unit.pk in hidden or 0 < unit_count < MIN_HOUSEHOLDS
+        # under a hidden parent, everything is hidden, as on the parent's page (the shown parts of a
+        # hidden total would add up to it)
+        parent_hidden = parent_hidden or unit.pk in hidden or 0 < unit_count < MIN_HOUSEHOLDS
     return parent_hidden
+
+
+def hidden_by_ancestors_per_season(territory):
+    """The (indicator, period) figures of a unit that its parents' tables of the same season hide
+    (suppressed there, or the complementary cell of one that is): the seasons of a public time
+    series, each protected as the latest season is by `hidden_by_ancestors`."""
+    from .suppression import MIN_HOUSEHOLDS, hidden_cells
+    from .validation import published_periods
+
+    chain = [*territory.ancestors(), territory]
+    tables, personal = defaultdict(lambda: defaultdict(dict)), set()
+    for territory_id, parent_id, count, kind, indicator_id, period in Value.objects.filter(
+            period__startswith="S", breakdown="", territory__parent_id__in=[unit.pk for unit in chain[:-1]]
+    ).values_list("territory_id", "territory__parent_id", "households", "territory__kind", "indicator_id", "period"):
+        tables[indicator_id, period][parent_id][territory_id] = count
+        if kind in PERSONAL_KINDS:
+            personal.add(territory_id)
+    confirmed = published_periods(personal) if personal else set()
+    hidden = set()
+    for (indicator_id, period), table in tables.items():
+        parent_hidden = False
+        for parent, unit in zip(chain, chain[1:]):
+            cells = table[parent.pk]
+            withheld = {pk for pk in cells if pk in personal and (pk, indicator_id, period) not in confirmed}
+            suppressed = hidden_cells(cells, total_shown=not parent_hidden, withheld=withheld)
+            parent_hidden = parent_hidden or unit.pk in suppressed or 0 < cells.get(unit.pk, 0) < MIN_HOUSEHOLDS
+        if parent_hidden:
+            hidden.add((indicator_id, period))
+    return hidden
 
 
 def public_unit(territory, children):
     """What the public may see of a unit: per indicator, the latest season's total, its children
     and its breakdown by sex, with small figures and the ones they would reveal suppressed. A
     community's figures are public once the community confirmed them (see validation.py)."""
-    from .validation import published
+    from .validation import published_periods
 
     personal = [unit.pk for unit in (territory, *children) if unit.kind in PERSONAL_KINDS]
-    confirmed = published(personal) if personal else set()
+    confirmed = published_periods(personal) if personal else set()
+
+    def unconfirmed(pk, indicator, row):
+        return pk in personal and (pk, indicator.pk, row.period) not in confirmed
 
     def total_withheld(indicator, total):
-        return hidden_by_ancestors(indicator, territory) or (
-            territory.pk in personal and (territory.pk, indicator.pk) not in confirmed)
+        return hidden_by_ancestors(indicator, territory) or unconfirmed(territory.pk, indicator, total)
 
     def children_withheld(indicator, kids):
-        return {key for key in kids if key[1] in personal and (key[1], indicator.pk) not in confirmed}
+        return {key for key, row in kids.items() if row is not None and unconfirmed(key[1], indicator, row)}
 
-    return _public_sections(territory, children, total_withheld, children_withheld)
+    per_season = hidden_by_ancestors_per_season(territory)
+
+    def season_withheld(indicator, row):
+        return (indicator.pk, row.period) in per_season or unconfirmed(territory.pk, indicator, row)
+
+    return _public_sections(territory, children, total_withheld, children_withheld, season_withheld)
 
 
 def public_watershed(watershed, children):
@@ -218,8 +256,10 @@ def public_watershed(watershed, children):
     def children_withheld(indicator, kids):
         return {key for key, row in kids.items() if row is not None and guard.reveals(indicator, key[1], row.period)}
 
-    return _public_sections(watershed, children, lambda indicator, total: guard.reveals(
-        indicator, watershed.pk, total.period), children_withheld)
+    def withheld(indicator, total):
+        return guard.reveals(indicator, watershed.pk, total.period)
+
+    return _public_sections(watershed, children, withheld, children_withheld, withheld)
 
 
 class WatershedGuard:
@@ -267,19 +307,31 @@ class WatershedGuard:
         return False
 
 
-def _public_sections(node, children, total_withheld, children_withheld):
+def _public_sections(node, children, total_withheld, children_withheld, season_withheld):
     """Per indicator: the node's latest total, its children and its split by sex, each suppressed when
-    small or withheld, with complementary suppression so that nothing hidden can be recomputed."""
+    small or withheld, with complementary suppression so that nothing hidden can be recomputed; and
+    the node's total season by season (`series`, a suppressed season as None), under the same rules
+    applied to that season's figures."""
     from .suppression import MIN_HOUSEHOLDS, hidden_cells
 
     indicators = list(Indicator.objects.all())
     known = {indicator.pk: indicator for indicator in indicators}
-    latest = {}
+    latest, seasons = {}, defaultdict(dict)
     for row in Value.objects.filter(SEASONAL, _in_nodes([node, *children])):
         row.indicator = known[row.indicator_id]
         key = (row.indicator_id, _key(row), row.breakdown)
         if key not in latest or (row.season or 0) > (latest[key].season or 0):
             latest[key] = row
+        if row.season is not None and not row.breakdown:
+            seasons[row.indicator_id, _key(row)][row.season] = row
+
+    def season_shown(indicator, season, row):
+        if row.households < MIN_HOUSEHOLDS or season_withheld(indicator, row):
+            return False
+        kids = {node_key(child): seasons[indicator.pk, node_key(child)].get(season) for child in children}
+        hide = hidden_cells({key: kid.households for key, kid in kids.items() if kid},
+                            withheld=children_withheld(indicator, kids))
+        return None not in hide  # its children of that season would not give it away
     sections = []
     for indicator in indicators:
         total = latest.get((indicator.pk, node_key(node), ""))
@@ -296,8 +348,15 @@ def _public_sections(node, children, total_withheld, children_withheld):
             total_hidden = True
         if total_hidden:  # what adds up to a hidden total would give it away: hide it all
             hide, hide_sex = set(kids), set(sexes)
+        series = []
+        for season, row in sorted(seasons[indicator.pk, node_key(node)].items()):
+            if season == total.season:  # the card's own figure: shown exactly when the card shows it
+                series.append((season, None if total_hidden else row))
+            else:
+                series.append((season, row if season_shown(indicator, season, row) else None))
         sections.append({
             "indicator": indicator, "total": None if total_hidden else total, "season": total.season,
+            "series": series,
             "children": [(child, None if kids[node_key(child)] is None or node_key(child) in hide
                           else kids[node_key(child)]) for child in children],
             "sexes": [(code, None if (row is None or code in hide_sex) else row) for code, row in sexes.items()]

@@ -128,6 +128,21 @@ def published(territory_ids):
             and word.matches(row)}
 
 
+def published_periods(territory_ids):
+    """{(territory, indicator, period)} of the community totals, of any season, confirmed as they are now
+    (the seasons of a public chart)."""
+    latest = {}
+    for validation in Validation.objects.filter(territory_id__in=territory_ids):  # newest first
+        latest.setdefault((validation.territory_id, validation.indicator_id, validation.period), validation)
+    confirmed = {key: word for key, word in latest.items() if word.status == Validation.Status.CONFIRMED}
+    if not confirmed:
+        return set()
+    rows = Value.objects.filter(SEASONAL, territory_id__in={key[0] for key in confirmed}, breakdown="").only(
+        "territory_id", "indicator_id", "period", "numerator", "denominator")
+    return {key for row in rows if (key := (row.territory_id, row.indicator_id, row.period)) in confirmed
+            and confirmed[key].matches(row)}
+
+
 def record(user, territory, indicator, period, status, comment="", spoken_by=""):
     """Keep a community's word on one of its figures, as it is shown now."""
     if territory.kind not in (Territory.Kind.COMMUNITY, Territory.Kind.SECTOR):

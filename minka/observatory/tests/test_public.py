@@ -101,3 +101,48 @@ def test_a_watershed_page_cannot_be_subtracted_from_a_district(client, technicia
     rows = read_csv(client.get(reverse("public_watershed_data", args=["W1"])).content).rows
     assert {r["value"] for _l, r in rows if r["indicator"] == "beneficiaries" and not r["breakdown"]} == {"10.0000"}
     assert client.get(reverse("public_watershed", args=["NOPE"])).status_code == 404
+
+
+def test_each_season_of_a_public_chart_is_protected_like_the_latest(client, technician, coordinator, places,
+                                                                     ensure_indicators):  # noqa: F811
+    """2022-23: Ocongate 10 families, Ccatca 3. The province's chart shows that season; Ocongate's
+    own chart must not, or the province minus Ocongate would give Ccatca's 3 families."""
+    import datetime
+
+    from minka.observatory.tests.test_incremental import milk_record
+
+    for n in range(10):
+        family = register(technician, places["tinki"], name=f"Familia Tinki {n}")
+        milk_record(technician, family, datetime.date(2022, 9, 1), "10")
+        milk_record(technician, family, datetime.date(2023, 9, 1), "10")
+    for n in range(10):
+        family = register(coordinator, places["ccopi"], name=f"Familia Ccopi {n}")
+        if n < 3:
+            milk_record(coordinator, family, datetime.date(2022, 9, 1), "10")
+        milk_record(coordinator, family, datetime.date(2023, 9, 1), "10")
+    engine.refresh()
+    from minka.accounts.models import Role
+    from minka.conftest import make_user
+    from minka.observatory import validation
+    from minka.observatory.models import Indicator
+
+    validation.record(make_user("tinki", Role.COMMUNITY, places["tinki"]), places["tinki"],
+                      Indicator.objects.get(code="milk-volume"), "S2023", "confirmed")
+
+    def chart(code):
+        text = client.get(reverse("public_unit", args=[code])).content.decode()
+        card = text[text.index('id="pub-milk-volume"'):]
+        return card[:card.index("</section>")]
+
+    province = chart("0812")
+    assert "2022-23: 130" in province and "2023-24: 200" in province and "no publicadas" not in province
+    ocongate = chart("081210")
+    assert "<b>100</b>" in ocongate  # the latest season, as on the province's page
+    assert "2022-23: 100" not in ocongate and "no publicadas (" in ocongate and "2022-23" in ocongate
+    ccatca = chart("081205")
+    assert "2022-23: 30" not in ccatca and "<b>—</b>" in ccatca  # 3 families then; now all of unconfirmed Ccopi
+    # Tinki confirmed its 2023-24 figure, and is all of Ocongate: in 2022-23 it would give Ocongate away.
+    tinki = chart("081210-C01")
+    assert "<b>100</b>" in tinki and "2022-23: 100" not in tinki
+    ccopi = chart("081205-C01")
+    assert "<b>—</b>" in ccopi  # not confirmed
