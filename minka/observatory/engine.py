@@ -98,6 +98,17 @@ TREE_MIRROR = {
                  "SELECT m.watershed_id, m.territory_id FROM {p}territory_watershed_communities m", None),
 }
 MIRROR = HOUSEHOLD_MIRROR | TRAINING_MIRROR | TREE_MIRROR
+# A whole load from PostgreSQL takes a record's family from the records already mirrored (and an
+# adopted practice's from the assessments) rather than reading those millions of rows again.
+FROM_MIRRORED = {
+    "m_value": "SELECT v.record_id, r.household, m.code, v.number FROM pg.public.chains_recordvalue v "
+               "JOIN m_record r ON r.record = v.record_id JOIN pg.public.chains_measure m ON m.id = v.measure_id "
+               "WHERE v.number IS NOT NULL",
+    "m_practice": "SELECT a.assessment, a.household, a.d, p.code, p.is_fertiliser, u.symbol, x.quantity "
+                  "FROM pg.public.chains_adoptedpractice x JOIN m_assessment a ON a.assessment = x.assessment_id "
+                  "JOIN pg.public.chains_practice p ON p.id = x.practice_id "
+                  "LEFT JOIN pg.public.chains_unit u ON u.id = p.quantity_unit_id",
+}
 
 HOUSEHOLD_SOURCES = {"households", "persons", "measures", "tests", "assessments", "practices", "income"}
 TRAINING_SOURCES = {"participants", "trainings"}
@@ -519,7 +530,7 @@ def _fill(con, table, where=None, ids=(), into=None):
                 f"{key} IN ({', '.join(str(int(i)) for i in ids)})"
             con.execute(f"INSERT INTO {target} SELECT * FROM postgres_query('pg', {_lit(sql)})")
         else:
-            con.execute(f"INSERT INTO {target} SELECT * FROM ({select.format(p='pg.public.')})")
+            con.execute(f"INSERT INTO {target} SELECT * FROM ({FROM_MIRRORED.get(table) or select.format(p='pg.public.')})")
         return
     sql, params = select.format(p=""), []
     if where:
