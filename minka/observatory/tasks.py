@@ -36,3 +36,7 @@ def build_report(report_id):
         return
     Report.objects.filter(pk=report.pk).update(status=Report.Status.DONE, content=content, progress=100, step="",
                                                finished_at=timezone.now())
+    # The same report asked again by the same person replaces the older ones (their PDFs are not kept).
+    Report.objects.filter(requested_by=report.requested_by_id, territory=report.territory_id, program=report.program,
+                          season=report.season, language=report.language,
+                          created_at__lte=report.created_at).exclude(pk=report.pk).delete()

@@ -41,6 +41,14 @@ def test_a_coordinator_gets_a_report_built_in_the_background(client_for, coordin
     pdf = client.get(response.url + "?download=1")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-") and len(pdf.content) > 5000
     assert "minka-informe-dausangate-0812-2023-fr.pdf" in pdf["Content-Disposition"]
+    # Asked again: the new report replaces the older one; another season is another report.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("observatory_report_new", args=["0812"]),
+                    {"program": "dausangate", "season": "2023", "language": "fr"})
+        client.post(reverse("observatory_report_new", args=["0812"]),
+                    {"program": "dausangate", "season": "2024", "language": "fr"})
+    assert Report.objects.count() == 2 and not Report.objects.filter(pk=report.pk).exists()
+    assert client.get(response.url).status_code == 404
 
 
 def test_the_report_says_what_the_figures_are_at_the_season_asked(coordinator, figures, places):
