@@ -581,9 +581,9 @@ LEAF = "indicator INTEGER, place BIGINT, period VARCHAR, breakdown VARCHAR, num 
 ROLL_UP = ("SELECT l.indicator, a.node_kind, a.node, l.period, l.breakdown, sum(l.num) AS num, "
            "sum(l.den) AS den, sum(l.n)::BIGINT AS n FROM {leaf} l JOIN anc a USING (place) "
            # communities get seasons and years; months and quarters start at the district
-           "WHERE NOT (a.fine AND left(l.period, 1) IN ('M', 'Q')) {where} GROUP BY ALL "
-           # the leaf may hold a cell in several rows (changes are appended): a cell left without families is none
-           "HAVING sum(l.n) <> 0")
+           "WHERE NOT (a.fine AND left(l.period, 1) IN ('M', 'Q')) {where} GROUP BY ALL HAVING {having}")
+# The leaf may hold a cell in several rows (changes are appended): a cell left without families is none.
+CELLS_WITH_FAMILIES = "sum(l.n) <> 0"
 
 
 def refresh(indicators=None, reload=True):
@@ -610,7 +610,8 @@ def refresh(indicators=None, reload=True):
             con.execute(f"INSERT INTO leaf {leaf_sql(indicator)}")
         log.info("observatory: leaf parts at %.2f s", time.monotonic() - started)
         con.execute("DELETE FROM cube WHERE list_contains($1, indicator)", [ids])
-        con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where="AND list_contains($1, l.indicator)")
+        con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where="AND list_contains($1, l.indicator)",
+                                                     having=CELLS_WITH_FAMILIES)
                     + " ORDER BY indicator", [ids])
         log.info("observatory: rolled up at %.2f s", time.monotonic() - started)
         written = _write_all(con, indicators)
@@ -702,12 +703,12 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
             _build_tree(con)
             everything = list(Indicator.objects.all())
             con.execute("DELETE FROM cube")
-            con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where=""))
+            con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where="", having=CELLS_WITH_FAMILIES))
             return _write_all(con, everything)
         if not indicators:
             return 0
-        con.execute("CREATE OR REPLACE TEMP TABLE moved AS " + ROLL_UP.format(leaf="delta", where="").replace(
-            "HAVING sum(l.n) <> 0", "HAVING sum(l.num) <> 0 OR sum(l.den) <> 0 OR sum(l.n) <> 0"))
+        con.execute("CREATE OR REPLACE TEMP TABLE moved AS " + ROLL_UP.format(
+            leaf="delta", where="", having="sum(l.num) <> 0 OR sum(l.den) <> 0 OR sum(l.n) <> 0"))
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE changed AS
             SELECT indicator, node_kind, node, period, breakdown, coalesce(c.num, 0) + m.num AS num,
