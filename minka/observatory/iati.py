@@ -18,7 +18,7 @@ from minka.core.periods import season_range
 from minka.territory.models import Territory, Watershed
 
 from .models import Indicator, Target, Value
-from .selectors import hidden_by_ancestors
+from .selectors import WatershedGuard, withheld_periods
 from .suppression import MIN_HOUSEHOLDS, hidden_cells
 
 SCHEMA = Path(__file__).resolve().parent / "data" / "iati-2.03" / "iati-activities-schema.xsd"
@@ -102,22 +102,26 @@ def _units(program):
     return units
 
 
-def _actuals(indicator, unit):
-    """{season: (total row or None, {sex: row or None})}: what the public may see, per season."""
+def _actuals(indicator, unit, guard):
+    """{season: (total row or None, {sex: row or None})}: what the public may see, per season: not a
+    total hidden in a parent's table of its season or not confirmed by its community (territories), nor
+    one that would give away a small or unconfirmed part of a district (watersheds). `guard` is the
+    territory's withheld (indicator, period), or the watershed's WatershedGuard (see `guards`)."""
     is_territory = isinstance(unit, Territory)
     # seasonal indicators by season; the others (the situation today) as one period up to today
-    rows = Value.objects.filter(Q(period__startswith="S") | Q(period=""), indicator=indicator,
-                                **{"territory" if is_territory else "watershed": unit})
+    rows = list(Value.objects.filter(Q(period__startswith="S") | Q(period=""), indicator=indicator,
+                                     **{"territory" if is_territory else "watershed": unit}))
     by_season = {}
     for row in rows:
         by_season.setdefault(row.season or NOW, {})[row.breakdown] = row
-    hidden_above = is_territory and hidden_by_ancestors(indicator, unit)
+    withheld = guard if is_territory else {(indicator.pk, row.period) for row in rows
+                                           if not row.breakdown and guard.reveals(indicator, unit.pk, row.period)}
     actuals = {}
     for season, cells in sorted(by_season.items()):
         total = cells.get("")
         if total is None:
             continue
-        shown = total.households >= MIN_HOUSEHOLDS and not hidden_above
+        shown = total.households >= MIN_HOUSEHOLDS and (indicator.pk, total.period) not in withheld
         sexes = {code: cells.get(f"sex:{code}") for code in ("F", "M") if cells.get(f"sex:{code}")}
         hide = hidden_cells({code: row.households for code, row in sexes.items()}, total_shown=shown)
         if None in hide or not shown:
@@ -148,6 +152,7 @@ def activity(program):
         location = etree.SubElement(node, "location", ref=_ref(unit))
         _narratives(etree.SubElement(location, "name"), {"es": unit.name})
     indicators = list(Indicator.objects.filter(program=program.code).order_by("level", "axis", "order"))
+    guards = {unit: withheld_periods(unit) if isinstance(unit, Territory) else WatershedGuard([unit]) for unit in units}
     targets = {}
     territories = [unit for unit in units if isinstance(unit, Territory)]
     for target in Target.objects.filter(indicator__in=indicators, territory__in=territories, breakdown=""):
@@ -159,7 +164,7 @@ def activity(program):
         result = etree.SubElement(node, "result", type=LEVEL_TYPE.get(level, "2"), **{"aggregation-status": "0"})
         _narratives(etree.SubElement(result, "title"), {"es": axis or program.titles["es"]})
         for indicator in members:
-            _indicator(result, indicator, units, targets.get(indicator.pk, []), program)
+            _indicator(result, indicator, units, targets.get(indicator.pk, []), program, guards)
     return node
 
 
@@ -171,14 +176,14 @@ def identifier_prefix():
     return settings.IATI_ORGANISATION
 
 
-def _indicator(result, indicator, units, targets, program):
+def _indicator(result, indicator, units, targets, program, guards):
     node = etree.SubElement(result, "indicator", measure="2" if indicator.kind in PERCENT_KINDS else "1",
                             ascending="1" if indicator.direction == Indicator.Direction.UP else "0")
     _narratives(etree.SubElement(node, "title"), _indicator_names(indicator))
     if indicator.definition:
         _narratives(etree.SubElement(node, "description"), {"es": indicator.definition, "fr": indicator.definition_fr,
                                                             "en": indicator.definition_en})
-    per_unit = {unit: _actuals(indicator, unit) for unit in units}
+    per_unit = {unit: _actuals(indicator, unit, guards[unit]) for unit in units}
     seasons = sorted({season for actuals in per_unit.values() for season in actuals})
     overall = next((t for t in targets if not t.period), None)
     if overall is not None:

@@ -163,85 +163,119 @@ def shape(unit):
     return {"type": "GeometryCollection", "geometries": shapes} if shapes else None
 
 
-def hidden_by_ancestors(indicator, territory):
-    """Whether a unit's figure is suppressed in its parent's table (or its parent's, up the tree):
-    the same figure must stay hidden on the unit's own page, or subtraction would reveal it.
-    Community figures the community has not confirmed count as hidden."""
-    from .suppression import MIN_HOUSEHOLDS, hidden_cells
-    from .validation import published
+def resting_on_one_community(cells):
+    """{(unit, indicator, period): community} for the figures of units above the communities that come
+    from a single community: such a figure is that community's, and is published only as the
+    community's own would be. `cells` is {(unit, indicator, period): households} (totals).
 
-    chain = [*territory.ancestors(), territory]
-    parents = [unit.pk for unit in chain[:-1]]
-    households, personal = defaultdict(dict), set()
-    for territory_id, parent_id, count, kind, _period in Value.objects.filter(
-            SEASONAL, indicator=indicator, breakdown="", territory__parent_id__in=parents).values_list(
-            "territory_id", "territory__parent_id", "households", "territory__kind", "period").order_by("period"):
-        households[parent_id][territory_id] = count  # the latest season wins, as on the pages
-        if kind in PERSONAL_KINDS:
-            personal.add(territory_id)
-    confirmed = {pk for pk, indicator_id in published(personal) if indicator_id == indicator.pk}
+    Counts of families add up along the tree, so a unit rests on one community exactly when one of
+    its children has as many families as it has, and that child is a community or rests on one: the
+    search follows those children down, one query per level."""
+    pending = {key: key[0] for key, households in cells.items() if households}
+    found = {}
+    while pending:
+        rows = Value.objects.filter(
+            breakdown="", territory__parent_id__in=set(pending.values()), indicator_id__in={k[1] for k in pending},
+            period__in={k[2] for k in pending}, households__in={cells[k] for k in pending},
+        ).values_list("territory__parent_id", "indicator_id", "period", "households", "territory_id", "territory__kind")
+        alike = {(parent, indicator, period, households): (pk, kind)
+                 for parent, indicator, period, households, pk, kind in rows}
+        below = {}
+        for key, unit in pending.items():
+            child = alike.get((unit, key[1], key[2], cells[key]))
+            if child is None:
+                continue
+            if child[1] in PERSONAL_KINDS:
+                found[key] = child[0]
+            else:
+                below[key] = child[0]
+        pending = below
+    return found
+
+
+def unconfirmed(cells):
+    """The cells {(unit, indicator, period): households} the public may not see because a community has
+    not confirmed them: a community's own figures, and those of the units above that rest on it alone."""
+    from .validation import published_periods
+
+    kinds = dict(Territory.objects.filter(pk__in={key[0] for key in cells}).values_list("pk", "kind"))
+    above = {key: households for key, households in cells.items() if kinds.get(key[0]) not in PERSONAL_KINDS}
+    sources = {key: key[0] for key in cells if key not in above} | resting_on_one_community(above)
+    confirmed = published_periods(set(sources.values())) if sources else set()
+    return {key for key, community in sources.items() if (community, key[1], key[2]) not in confirmed}
+
+
+def _hidden_in_chain(chain, tables, withheld):
+    """Whether the last unit of `chain` is hidden in its parents' tables ({parent: {unit: households}}),
+    `withheld` units counting as hidden."""
+    from .suppression import MIN_HOUSEHOLDS, hidden_cells
+
     parent_hidden = False
     for parent, unit in zip(chain, chain[1:]):
-        withheld = personal.intersection(households[parent.pk]) - confirmed
-        hidden = hidden_cells(households[parent.pk], total_shown=not parent_hidden, withheld=withheld)
-        unit_count = households[parent.pk].get(unit.pk, 0)
+        cells = tables[parent.pk]
+        hidden = hidden_cells(cells, total_shown=not parent_hidden, withheld=withheld.intersection(cells))
         # under a hidden parent, everything is hidden, as on the parent's page (the shown parts of a
         # hidden total would add up to it)
-        parent_hidden = parent_hidden or unit.pk in hidden or 0 < unit_count < MIN_HOUSEHOLDS
+        parent_hidden = parent_hidden or unit.pk in hidden or 0 < cells.get(unit.pk, 0) < MIN_HOUSEHOLDS
     return parent_hidden
 
 
-def hidden_by_ancestors_per_season(territory):
-    """The (indicator, period) figures of a unit that its parents' tables of the same season hide
-    (suppressed there, or the complementary cell of one that is): the seasons of a public time
-    series, each protected as the latest season is by `hidden_by_ancestors`."""
-    from .suppression import MIN_HOUSEHOLDS, hidden_cells
-    from .validation import published_periods
-
+def hidden_by_ancestors(territory):
+    """What of a unit's figures its parents' tables hide (suppressed there, or the complementary
+    cell of one that is): the same figure must stay hidden on the unit's own page, or subtraction
+    would reveal it. Figures a community has not confirmed (its own, or those resting on it alone)
+    count as hidden. Returns the indicators whose latest figure is hidden (the pages' tables show
+    each unit's latest season) and the (indicator, period) hidden in the tables of that period (the
+    seasons of a public time series)."""
     chain = [*territory.ancestors(), territory]
-    tables, personal = defaultdict(lambda: defaultdict(dict)), set()
-    for territory_id, parent_id, count, kind, indicator_id, period in Value.objects.filter(
-            period__startswith="S", breakdown="", territory__parent_id__in=[unit.pk for unit in chain[:-1]]
-    ).values_list("territory_id", "territory__parent_id", "households", "territory__kind", "indicator_id", "period"):
-        tables[indicator_id, period][parent_id][territory_id] = count
-        if kind in PERSONAL_KINDS:
-            personal.add(territory_id)
-    confirmed = published_periods(personal) if personal else set()
-    hidden = set()
-    for (indicator_id, period), table in tables.items():
-        parent_hidden = False
-        for parent, unit in zip(chain, chain[1:]):
-            cells = table[parent.pk]
-            withheld = {pk for pk in cells if pk in personal and (pk, indicator_id, period) not in confirmed}
-            suppressed = hidden_cells(cells, total_shown=not parent_hidden, withheld=withheld)
-            parent_hidden = parent_hidden or unit.pk in suppressed or 0 < cells.get(unit.pk, 0) < MIN_HOUSEHOLDS
-        if parent_hidden:
-            hidden.add((indicator_id, period))
-    return hidden
+    per_period = defaultdict(lambda: defaultdict(dict))
+    latest, latest_period, cells = defaultdict(lambda: defaultdict(dict)), {}, {}
+    for territory_id, parent_id, count, indicator_id, period in Value.objects.filter(
+            SEASONAL, breakdown="", territory__parent_id__in=[unit.pk for unit in chain[:-1]]
+    ).values_list("territory_id", "territory__parent_id", "households", "indicator_id", "period").order_by("period"):
+        per_period[indicator_id, period][parent_id][territory_id] = count
+        latest[indicator_id][parent_id][territory_id] = count  # the latest season wins, as on the pages
+        latest_period[territory_id, indicator_id] = period
+        cells[territory_id, indicator_id, period] = count
+    withheld = defaultdict(set)  # (indicator, period) → its withheld units
+    for pk, indicator_id, period in unconfirmed(cells):
+        withheld[indicator_id, period].add(pk)
+    hidden_latest = {indicator_id for indicator_id, tables in latest.items() if _hidden_in_chain(
+        chain, tables, {pk for table in tables.values() for pk in table
+                        if pk in withheld[indicator_id, latest_period[pk, indicator_id]]})}
+    hidden_periods = {key for key, tables in per_period.items() if _hidden_in_chain(chain, tables, withheld[key])}
+    return hidden_latest, hidden_periods
+
+
+def withheld_periods(territory):
+    """{(indicator, period)} of a unit's own totals the public may not see although they rest on 5
+    families or more: hidden in a parent's table of the same period, or not confirmed by the
+    community they come from."""
+    own = dict(((territory.pk, indicator, period), households) for indicator, period, households in Value.objects.filter(
+        SEASONAL, territory=territory, breakdown="").values_list("indicator_id", "period", "households"))
+    return hidden_by_ancestors(territory)[1] | {key[1:] for key in unconfirmed(own)}
 
 
 def public_unit(territory, children):
     """What the public may see of a unit: per indicator, the latest season's total, its children
     and its breakdown by sex, with small figures and the ones they would reveal suppressed. A
-    community's figures are public once the community confirmed them (see validation.py)."""
-    from .validation import published_periods
+    community's figures are public once the community confirmed them (see validation.py), and so
+    are those of a unit above that rests on a single community."""
+    cells = dict(((pk, indicator, period), households) for pk, indicator, period, households in Value.objects.filter(
+        SEASONAL, breakdown="", territory__in=[territory, *children]).values_list(
+        "territory_id", "indicator_id", "period", "households"))
+    withheld = unconfirmed(cells)
 
-    personal = [unit.pk for unit in (territory, *children) if unit.kind in PERSONAL_KINDS]
-    confirmed = published_periods(personal) if personal else set()
-
-    def unconfirmed(pk, indicator, row):
-        return pk in personal and (pk, indicator.pk, row.period) not in confirmed
+    hidden_latest, hidden_periods = hidden_by_ancestors(territory)
 
     def total_withheld(indicator, total):
-        return hidden_by_ancestors(indicator, territory) or unconfirmed(territory.pk, indicator, total)
+        return indicator.pk in hidden_latest or (territory.pk, indicator.pk, total.period) in withheld
 
     def children_withheld(indicator, kids):
-        return {key for key, row in kids.items() if row is not None and unconfirmed(key[1], indicator, row)}
-
-    per_season = hidden_by_ancestors_per_season(territory)
+        return {key for key, row in kids.items() if row is not None and (key[1], indicator.pk, row.period) in withheld}
 
     def season_withheld(indicator, row):
-        return (indicator.pk, row.period) in per_season or unconfirmed(territory.pk, indicator, row)
+        return (indicator.pk, row.period) in hidden_periods or (territory.pk, indicator.pk, row.period) in withheld
 
     return _public_sections(territory, children, total_withheld, children_withheld, season_withheld)
 
@@ -266,7 +300,7 @@ class WatershedGuard:
     """Whether a watershed's figure would give away a small or unconfirmed part of a district."""
 
     def __init__(self, watersheds):
-        from .validation import published
+        from .validation import published_periods
 
         self.members = defaultdict(set)  # watershed → its communities (microwatersheds included)
         for shed in watersheds:
@@ -279,7 +313,7 @@ class WatershedGuard:
                                                    kind__in=PERSONAL_KINDS).values_list("pk", "parent_id"):
             self.neighbours[parent].add(pk)
         self.communities = set().union(*self.neighbours.values())
-        self.confirmed = published(self.communities)
+        self.confirmed = published_periods(self.communities)
         self.households = {}
 
     def _households(self, indicator, period):
@@ -302,7 +336,7 @@ class WatershedGuard:
                 count = sum(households[pk] for pk in part)
                 if 0 < count < MIN_HOUSEHOLDS:
                     return True
-                if len(part) == 1 and (part[0], indicator.pk) not in self.confirmed:
+                if len(part) == 1 and (part[0], indicator.pk, period) not in self.confirmed:
                     return True
         return False
 

@@ -112,25 +112,8 @@ def community_figures(territory, with_history=False):
     return figures
 
 
-def published(territory_ids):
-    """{(territory, indicator)} of the community figures whose latest total is confirmed as it is now."""
-    totals = {}
-    for row in Value.objects.filter(SEASONAL, territory_id__in=territory_ids, breakdown="").only(
-            "territory_id", "indicator_id", "period", "numerator", "denominator"):
-        key = (row.territory_id, row.indicator_id)
-        if key not in totals or (row.season or 0) > (totals[key].season or 0):
-            totals[key] = row
-    latest = {}
-    for validation in Validation.objects.filter(territory_id__in=territory_ids):  # newest first
-        latest.setdefault((validation.territory_id, validation.indicator_id, validation.period), validation)
-    return {key for key, row in totals.items()
-            if (word := latest.get((*key, row.period))) and word.status == Validation.Status.CONFIRMED
-            and word.matches(row)}
-
-
 def published_periods(territory_ids):
-    """{(territory, indicator, period)} of the community totals, of any season, confirmed as they are now
-    (the seasons of a public chart)."""
+    """{(territory, indicator, period)} of the community totals, of any period, confirmed as they are now."""
     latest = {}
     for validation in Validation.objects.filter(territory_id__in=territory_ids):  # newest first
         latest.setdefault((validation.territory_id, validation.indicator_id, validation.period), validation)

@@ -126,8 +126,9 @@ def test_each_season_of_a_public_chart_is_protected_like_the_latest(client, tech
     from minka.observatory import validation
     from minka.observatory.models import Indicator
 
-    validation.record(make_user("tinki", Role.COMMUNITY, places["tinki"]), places["tinki"],
-                      Indicator.objects.get(code="milk-volume"), "S2023", "confirmed")
+    for place in ("tinki", "ccopi"):  # both communities confirmed their 2023-24 figure, not 2022-23's
+        validation.record(make_user(place, Role.COMMUNITY, places[place]), places[place],
+                          Indicator.objects.get(code="milk-volume"), "S2023", "confirmed")
 
     def chart(code):
         text = client.get(reverse("public_unit", args=[code])).content.decode()
@@ -140,9 +141,52 @@ def test_each_season_of_a_public_chart_is_protected_like_the_latest(client, tech
     assert "<b>100</b>" in ocongate  # the latest season, as on the province's page
     assert "2022-23: 100" not in ocongate and "no publicadas (" in ocongate and "2022-23" in ocongate
     ccatca = chart("081205")
-    assert "2022-23: 30" not in ccatca and "<b>—</b>" in ccatca  # 3 families then; now all of unconfirmed Ccopi
+    assert "2022-23: 30" not in ccatca and "<b>100</b>" in ccatca  # 3 families then
     # Tinki confirmed its 2023-24 figure, and is all of Ocongate: in 2022-23 it would give Ocongate away.
     tinki = chart("081210-C01")
     assert "<b>100</b>" in tinki and "2022-23: 100" not in tinki
     ccopi = chart("081205-C01")
-    assert "<b>—</b>" in ccopi  # not confirmed
+    assert "<b>100</b>" in ccopi and "2022-23: 30" not in ccopi  # 2022-23: 3 families, and not confirmed
+
+
+def test_a_district_resting_on_one_unconfirmed_community_is_not_shown_above_it(
+        client, technician, coordinator, places, ensure_indicators):  # noqa: F811
+    """Every family of Ccatca lives in Ccopi: Ccatca's figure is Ccopi's, which Ccopi has not confirmed.
+    The province's page may not list it, nor Ocongate beside it (the province minus Ocongate would
+    give it), nor Tinki, all of Ocongate, although Tinki confirmed its own."""
+    from minka.accounts.models import Role
+    from minka.conftest import make_user
+    from minka.observatory import iati, selectors, validation
+    from minka.observatory.models import Indicator
+
+    for n in range(10):
+        register(technician, places["tinki"], name=f"Familia Tinki {n}")
+        register(coordinator, places["ccopi"], name=f"Familia Ccopi {n}")
+    engine.refresh()
+    beneficiaries = Indicator.objects.get(code="beneficiaries")
+    validation.record(make_user("tinki", Role.COMMUNITY, places["tinki"]), places["tinki"], beneficiaries, "",
+                      "confirmed")
+
+    def published(code):
+        rows = read_csv(client.get(reverse("public_data", args=[code])).content).rows
+        return {r["territory_code"]: r["value"] for _l, r in rows if r["indicator"] == "beneficiaries"
+                and not r["breakdown"]}
+
+    def card(code):
+        text = client.get(reverse("public_unit", args=[code])).content.decode()
+        text = text[text.index('id="pub-beneficiaries"'):]
+        return text[text.index("<b>") + 3:text.index("</b>")]
+
+    assert published("0812") == {"0812": "20.0000", "081205": "", "081210": ""}
+    assert card("081205") == card("081205-C01") == "—"
+    assert card("081210") == card("081210-C01") == "—"
+    assert published("PE")["08"] == "20.0000"  # two communities: the region and the country may show it
+    ccatca = places["ccopi"].parent
+    actuals = iati._actuals(beneficiaries, ccatca, selectors.withheld_periods(ccatca))
+    assert all(total is None for total, _sexes in actuals.values())  # nor the IATI results
+    validation.record(make_user("ccopi", Role.COMMUNITY, places["ccopi"]), places["ccopi"], beneficiaries, "",
+                      "confirmed")
+    assert published("0812") == {"0812": "20.0000", "081205": "10.0000", "081210": "10.0000"}
+    assert card("081205") == card("081205-C01") == card("081210-C01") == "10"
+    actuals = iati._actuals(beneficiaries, ccatca, selectors.withheld_periods(ccatca))
+    assert [total.numerator for total, _sexes in actuals.values()] == [10]

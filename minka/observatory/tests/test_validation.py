@@ -72,12 +72,12 @@ def test_contesting_needs_a_comment_and_a_refused_word_writes_nothing(client_for
 def test_a_confirmed_figure_that_changes_must_be_confirmed_again(client_for, tinki, leader, technician):
     beneficiaries = Indicator.objects.get(code="beneficiaries")
     validation.record(leader, tinki, beneficiaries, "", "confirmed")
-    assert (tinki.pk, beneficiaries.pk) in validation.published([tinki.pk])
+    assert (tinki.pk, beneficiaries.pk, "") in validation.published_periods([tinki.pk])
     register(technician, tinki, name="Familia nueva")
     engine.refresh()
     figure = next(f for f in validation.community_figures(tinki) if f.indicator == beneficiaries)
     assert figure.value.numerator == 7 and figure.state == "changed" and not figure.published
-    assert (tinki.pk, beneficiaries.pk) not in validation.published([tinki.pk])
+    assert (tinki.pk, beneficiaries.pk, "") not in validation.published_periods([tinki.pk])
 
 
 def test_only_confirmed_community_figures_reach_the_public(client, tinki, leader, places):
