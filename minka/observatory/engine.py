@@ -7,17 +7,21 @@ The engine keeps an analytical store, a DuckDB file (`settings.ANALYTICS_PATH`),
   participants), replaced per family or per training when they change;
 - `leaf`: the additive parts of every indicator where its facts happen (a family's community, a
   training's place), per period and breakdown: numerator, denominator and the number of families
-  (or persons, or events) the figure rests on;
-- `cube`: the same parts added up to every unit above, in both trees (territory and watersheds).
+  (or persons, or events) the figure rests on.
 
-Pages read `Value` rows in the operational database, written from the cube.
+Pages read `Value` rows in the operational database: the leaf's parts added up to every unit above,
+in both trees (territory and watersheds).
 
 A full refresh rebuilds the mirror from the database (DuckDB reads PostgreSQL itself when it can,
-otherwise rows come through Django's connection), computes every indicator in SQL and replaces the
-values. An incremental refresh replaces the mirror rows of the families and trainings that changed,
-recomputes the leaf parts of the places they were and are in, adds the difference to the cube along
-the trees and writes only the values that changed. Both give the same figures by construction:
-every part is a sum, and every family is in exactly one place."""
+otherwise rows come through Django's connection), computes every indicator in SQL, adds the parts up
+the trees and replaces the values. An incremental refresh replaces the mirror rows of the families
+and trainings that changed, recomputes the leaf parts of the places they were and are in, adds the
+difference up the trees and adds it to the values it changes. Both give the same figures by
+construction: every part is a sum, and every family is in exactly one place.
+
+The store and the values are two databases: both keep the generation of the last refresh written
+to both (`EngineState`); when they differ, a refresh stopped halfway, and the next one recomputes
+everything."""
 
 import contextlib
 import csv
@@ -35,7 +39,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import Indicator, Value
+from .models import EngineState, Indicator, Value
 
 log = logging.getLogger(__name__)
 
@@ -587,11 +591,15 @@ CELLS_WITH_FAMILIES = "sum(l.n) <> 0"
 
 
 def refresh(indicators=None, reload=True):
-    """Recompute the given indicators (all by default) for every unit, watershed and period."""
-    indicators = list(indicators if indicators is not None else Indicator.objects.all())
+    """Recompute the given indicators (all by default) for every unit, watershed and period. A store
+    that is not ready (new, of older code, or not in step with the values) is rebuilt whole."""
     started = time.monotonic()
     with store() as con:
         ready = _ready(con)
+        if indicators is None or not ready:
+            indicators = Indicator.objects.all()
+        indicators = list(indicators)
+        everything = {i.pk for i in indicators} >= set(Indicator.objects.values_list("pk", flat=True))
         if reload or not ready:
             _create_mirror(con, HOUSEHOLD_MIRROR | TRAINING_MIRROR)
             con.execute("CREATE OR REPLACE TABLE families AS " + FAMILIES.format(where=""))
@@ -599,37 +607,48 @@ def refresh(indicators=None, reload=True):
             con.execute(COMBOS)
             _build_tree(con)
             log.info("observatory: mirror loaded in %.2f s", time.monotonic() - started)
-        if not ready or reload:
+        if not ready or (reload and everything):
             con.execute(f"CREATE OR REPLACE TABLE leaf ({LEAF})")
-            con.execute("CREATE OR REPLACE TABLE cube (indicator INTEGER, node_kind VARCHAR, node BIGINT, "
-                        "period VARCHAR, breakdown VARCHAR, num DECIMAL(38,4), den DECIMAL(38,4), n BIGINT)")
-            con.execute("CREATE OR REPLACE TABLE state (version INTEGER, leaf_rows BIGINT)")
+            con.execute("CREATE OR REPLACE TABLE state (version INTEGER, leaf_rows BIGINT, generation BIGINT)")
+            con.execute(f"INSERT INTO state VALUES ({STORE_VERSION}, 0, NULL)")
+        con.execute("UPDATE state SET generation = NULL")  # until the values are written too
         ids = [i.pk for i in indicators]
         con.execute("DELETE FROM leaf WHERE list_contains($1, indicator)", [ids])
         for indicator in indicators:
             con.execute(f"INSERT INTO leaf {leaf_sql(indicator)}")
         log.info("observatory: leaf parts at %.2f s", time.monotonic() - started)
-        con.execute("DELETE FROM cube WHERE list_contains($1, indicator)", [ids])
-        con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where="AND list_contains($1, l.indicator)",
-                                                     having=CELLS_WITH_FAMILIES)
-                    + " ORDER BY indicator", [ids])
+        _roll_up_all(con, ids)
         log.info("observatory: rolled up at %.2f s", time.monotonic() - started)
-        written = _write_all(con, indicators)
-        con.execute(f"DELETE FROM state; INSERT INTO state SELECT {STORE_VERSION}, count(*) FROM leaf")
+        generation = _generation() + 1
+        written = _write_all(con, indicators, generation)
+        con.execute("UPDATE state SET leaf_rows = (SELECT count(*) FROM leaf), generation = $1", [generation])
     log.info("observatory: %s values of %s indicators in %.2f s", written, len(indicators),
              time.monotonic() - started)
     return written
 
 
-STORE_VERSION = 3  # the store's tables as this code builds them; an older store is rebuilt
+def _roll_up_all(con, ids):
+    """The leaf's parts of these indicators added up to every unit (`cube`, for this refresh only)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE cube AS " + ROLL_UP.format(
+        leaf="leaf", where="AND list_contains($1, l.indicator)", having=CELLS_WITH_FAMILIES) + " ORDER BY indicator",
+        [ids])
+
+
+def _generation():
+    state = EngineState.objects.first()
+    return state.generation if state else 0
+
+
+STORE_VERSION = 4  # the store's tables as this code builds them; an older store is rebuilt
 
 
 def _ready(con):
+    """Whether the store is built by this code and holds the values' generation."""
     try:
-        row = con.execute("SELECT version FROM state").fetchone()
+        row = con.execute("SELECT version, generation FROM state").fetchone()
     except (duckdb.CatalogException, duckdb.BinderException):
         return False
-    return bool(row) and row[0] == STORE_VERSION
+    return bool(row) and row[0] == STORE_VERSION and row[1] is not None and row[1] == _generation()
 
 
 # which mirror tables and indicator sources a change of a kind of row touches
@@ -647,7 +666,9 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
 
     Every part of the leaf is a sum over units (families, persons, events), so the change is the
     changed units' parts computed from the new mirror rows minus the same computed from the old:
-    the work follows the number of changed families, not the size of their communities."""
+    the work follows the number of changed families, not the size of their communities. The store
+    takes the change in one transaction; the values then take its sum up the trees in one
+    transaction of their own."""
     households, trainings = sorted(set(households)), sorted(set(trainings))
     if not households and not trainings and not tree:
         return 0
@@ -659,6 +680,8 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
         sources = set().union(*(TOUCHES[kind][1] for kind in kinds)) if households else set()
         sources |= TRAINING_SOURCES if trainings else set()
         indicators = [i for i in Indicator.objects.all() if i.source in sources]
+        generation = _generation() + 1
+        con.execute("BEGIN")
         for name, ids in (("changed_households", households), ("changed_trainings", trainings)):
             # (a literal list: DuckDB binds a Python list parameter some 25 times slower)
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT unnest([{', '.join(str(int(i)) for i in ids)}]"
@@ -680,13 +703,15 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
                 con.execute(f"INSERT INTO {table} SELECT * FROM changed_{table}")
             else:
                 _fill(con, table, where=True, ids=ids)
+        renewed = set()
         if tables & {"m_household", "m_enrolment"}:
             con.execute("DELETE FROM families WHERE household IN (SELECT id FROM changed_households)")
             con.execute("INSERT INTO families " + FAMILIES.format(
                 where="WHERE household IN (SELECT id FROM changed_households)"))
             con.execute(COMBOS)
+            renewed.add("families")
         log.info("observatory: mirror rows replaced in %.2f s", time.monotonic() - started)
-        _slice(con, indicators, skip=tables)
+        _slice(con, indicators, skip=set(SLICES) - renewed)  # (the changed tables' slices are their new rows)
         for indicator in indicators:  # and what they bring now
             con.execute(f"INSERT INTO parts SELECT *, 1 FROM ({leaf_sql(indicator, only_changed=True)})")
         con.execute("""
@@ -694,34 +719,22 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
             SELECT indicator, place, period, breakdown, sum(sign * num) AS num, sum(sign * den) AS den,
                    sum(sign * n)::BIGINT AS n
             FROM parts GROUP BY ALL HAVING sum(sign * num) <> 0 OR sum(sign * den) <> 0 OR sum(sign * n) <> 0""")
-        # (constant indicator lists let DuckDB skip the other indicators' row groups)
-        touched = "(" + ", ".join(str(int(i.pk)) for i in indicators) + ")" if indicators else "(NULL)"
         _append_to_leaf(con)
-        log.info("observatory: %s leaf parts changed at %.2f s",
-                 con.execute("SELECT count(*) FROM delta").fetchone()[0], time.monotonic() - started)
         if tree:  # units moved in the trees: every figure above them is added up again
             _build_tree(con)
+        con.execute("UPDATE state SET generation = $1", [generation])
+        con.execute("COMMIT")
+        log.info("observatory: %s leaf parts changed at %.2f s",
+                 con.execute("SELECT count(*) FROM delta").fetchone()[0], time.monotonic() - started)
+        if tree:
             everything = list(Indicator.objects.all())
-            con.execute("DELETE FROM cube")
-            con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where="", having=CELLS_WITH_FAMILIES))
-            return _write_all(con, everything)
-        if not indicators:
-            return 0
+            _roll_up_all(con, [i.pk for i in everything])
+            return _write_all(con, everything, generation)
         con.execute("CREATE OR REPLACE TEMP TABLE moved AS " + ROLL_UP.format(
             leaf="delta", where="", having="sum(l.num) <> 0 OR sum(l.den) <> 0 OR sum(l.n) <> 0"))
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE changed AS
-            SELECT indicator, node_kind, node, period, breakdown, coalesce(c.num, 0) + m.num AS num,
-                   coalesce(c.den, 0) + m.den AS den, coalesce(c.n, 0) + m.n AS n
-            FROM moved m LEFT JOIN (SELECT * FROM cube WHERE indicator IN {touched}) c
-            USING (indicator, node_kind, node, period, breakdown)""")
-        con.execute(f"""
-            DELETE FROM cube c USING changed x WHERE c.indicator IN {touched} AND c.indicator = x.indicator
-            AND c.node_kind = x.node_kind AND c.node = x.node AND c.period = x.period AND c.breakdown = x.breakdown""")
-        con.execute("INSERT INTO cube SELECT * FROM changed WHERE n <> 0")
-        log.info("observatory: cube updated at %.2f s", time.monotonic() - started)
-        written = _write_changed(con, indicators)
-        log.info("observatory: %s values rewritten in %.2f s", written, time.monotonic() - started)
+        log.info("observatory: change added up the trees at %.2f s", time.monotonic() - started)
+        written = _write_changes(con, indicators, generation)
+        log.info("observatory: %s values changed in %.2f s", written, time.monotonic() - started)
         return written
 
 
@@ -745,7 +758,7 @@ def _append_to_leaf(con):
 
 # --- writing values ------------------------------------------------------------------------------
 
-VALUE_FILLFACTOR = 80  # room on each page for values updated in place (see _write_changed)
+VALUE_FILLFACTOR = 80  # room on each page for values updated in place (see _write_changes)
 VALUE_COLUMNS = "indicator_id, territory_id, watershed_id, period, breakdown, numerator, denominator, households"
 
 
@@ -759,24 +772,36 @@ def _with_denominator(indicators):
     return "[" + ", ".join(str(i.pk) for i in indicators if i.kind in WITH_DENOMINATOR) + "]::INTEGER[]"
 
 
-def _write_all(con, indicators):
+GENERATION_SQL = ("INSERT INTO observatory_enginestate (id, generation) VALUES (1, {g}) "
+                  "ON CONFLICT (id) DO UPDATE SET generation = EXCLUDED.generation")
+
+
+def _set_generation(generation):
+    EngineState.objects.update_or_create(pk=1, defaults={"generation": generation})
+
+
+def _write_all(con, indicators, generation):
+    """Replace these indicators' values with the cube's, and the values' generation with this one."""
     ids = [i.pk for i in indicators]
     select = _value_select("cube", _with_denominator(indicators)) + " WHERE list_contains($1, indicator)"
     if _attachable() and set(ids) >= set(Indicator.objects.values_list("pk", flat=True)):
-        _swap_values(con, select, ids)
+        _swap_values(con, select, ids, generation)
         return con.execute("SELECT count(*) FROM cube WHERE list_contains($1, indicator)", [ids]).fetchone()[0]
     if _attachable():
         con.execute("BEGIN")
         con.execute(f"DELETE FROM pg.public.observatory_value WHERE indicator_id IN ({', '.join(map(str, ids)) or 0})")
         con.execute(f"INSERT INTO pg.public.observatory_value ({VALUE_COLUMNS}) {select}", [ids])
         con.execute("COMMIT")
+        _set_generation(generation)
         return con.execute("SELECT count(*) FROM cube WHERE list_contains($1, indicator)", [ids]).fetchone()[0]
     with transaction.atomic():
         Value.objects.filter(indicator__in=ids).delete()
-        return _insert(con.execute(select, [ids]))
+        written = _insert(con.execute(select, [ids]))
+        _set_generation(generation)
+        return written
 
 
-def _swap_values(con, select, ids):
+def _swap_values(con, select, ids, generation):
     """Every value at once on PostgreSQL: written into a new table without indexes, indexed like the
     table pages read (same index and constraint names), then put in its place in one short
     transaction. Pages read the old values until the swap; deleting and reindexing millions of rows
@@ -797,7 +822,8 @@ def _swap_values(con, select, ids):
         build.append(re.sub(r" ON (\w+\.)?observatory_value ", r" ON \1observatory_value_new ", definition, count=1))
         rename.append(f"ALTER INDEX {name}_new RENAME TO {name}")
     swap = [*build, "BEGIN", "LOCK TABLE observatory_value IN ACCESS EXCLUSIVE MODE", "DROP TABLE observatory_value",
-            "ALTER TABLE observatory_value_new RENAME TO observatory_value", *rename, "COMMIT",
+            "ALTER TABLE observatory_value_new RENAME TO observatory_value", *rename,
+            GENERATION_SQL.format(g=int(generation)), "COMMIT",
             "ANALYZE observatory_value"]
     con.execute(f"CALL postgres_execute('pg', {_lit('; '.join(swap))})")
 
@@ -819,40 +845,60 @@ def _insert(result):
     return written
 
 
-def _write_changed(con, indicators):
-    """Replace the values of the cells that changed (and remove those left without facts)."""
-    select = _value_select("changed", _with_denominator(indicators))
-    count = con.execute("SELECT count(*) FROM changed").fetchone()[0]
+def _write_changes(con, indicators, generation):
+    """Add the change of each cell (`moved`) to its value: cells that gain their first families are
+    added, cells left without families removed; the values' generation moves in the same transaction."""
+    select = _value_select("moved", _with_denominator(indicators))
+    count = con.execute("SELECT count(*) FROM moved").fetchone()[0]
     if _attachable():
         con.execute("DROP TABLE IF EXISTS pg.public.observatory_value_stage")
         con.execute(f"CREATE TABLE pg.public.observatory_value_stage AS {select}")
-        # Cells that still have families are updated in place: values are stored with room left in
-        # their pages (fillfactor), so PostgreSQL rewrites the row on its page without touching the
-        # indexes, several times faster than deleting and inserting it.
+        # Values are stored with room left in their pages (fillfactor): PostgreSQL rewrites an updated
+        # row on its page without touching the indexes, several times faster than deleting and inserting.
         match = "v.{node}_id = s.{node} AND v.indicator_id = s.indicator AND v.period = s.period " \
                 "AND v.breakdown = s.breakdown"
+        # The cells updated are returned, so that the new ones are found among the changes rather
+        # than looked up again in the table; only cells that lost families may be left empty.
         steps = ["BEGIN"]
         for node in ("territory", "watershed"):
             on = match.format(node=node)
-            steps += [f"UPDATE observatory_value v SET numerator = s.num, denominator = s.den, households = s.n "
-                      f"FROM observatory_value_stage s WHERE {on} AND s.n <> 0",
-                      f"DELETE FROM observatory_value v USING observatory_value_stage s WHERE {on} AND s.n = 0",
+            steps += [f"WITH updated AS (UPDATE observatory_value v SET numerator = v.numerator + s.num, "
+                      f"denominator = v.denominator + s.den, households = v.households + s.n "
+                      f"FROM observatory_value_stage s WHERE s.{node} IS NOT NULL AND {on} "
+                      f"RETURNING s.indicator, s.{node}, s.period, s.breakdown) "
                       f"INSERT INTO observatory_value ({VALUE_COLUMNS}) SELECT * FROM observatory_value_stage s "
-                      f"WHERE s.{node} IS NOT NULL AND s.n <> 0 AND NOT EXISTS "
-                      f"(SELECT 1 FROM observatory_value v WHERE {on})"]
-        steps += ["DROP TABLE observatory_value_stage", "COMMIT"]
+                      f"WHERE s.{node} IS NOT NULL AND s.n > 0 AND NOT EXISTS (SELECT 1 FROM updated u WHERE "
+                      f"u.indicator = s.indicator AND u.{node} = s.{node} AND u.period = s.period "
+                      f"AND u.breakdown = s.breakdown)",
+                      f"DELETE FROM observatory_value v USING observatory_value_stage s WHERE s.n < 0 AND {on} "
+                      f"AND v.households = 0"]
+        steps += ["DROP TABLE observatory_value_stage", GENERATION_SQL.format(g=int(generation)), "COMMIT"]
         con.execute(f"CALL postgres_execute('pg', {_lit('; '.join(steps))})")
         return count
-    rows = con.execute(select).fetchall()
-    keys = {tuple(r[:5]) for r in rows}
+    changes = {tuple(r[:5]): r[5:] for r in con.execute(select).fetchall()}
     with transaction.atomic():
-        for indicator in {r[0] for r in rows}:  # one query per indicator, not per unit
-            territories = {r[1] for r in rows if r[0] == indicator and r[1]}
-            watersheds = {r[2] for r in rows if r[0] == indicator and r[2]}
-            candidates = Value.objects.filter(Q(territory_id__in=territories) | Q(watershed_id__in=watersheds),
-                                              indicator_id=indicator)
-            stale = [pk for pk, *key in candidates.values_list("pk", "indicator_id", "territory_id", "watershed_id",
-                                                                 "period", "breakdown") if tuple(key) in keys]
-            Value.objects.filter(pk__in=stale).delete()
-        Value.objects.bulk_create(_values(rows))
+        existing = {}
+        for indicator in {key[0] for key in changes}:  # one query per indicator, not per unit
+            territories = {key[1] for key in changes if key[0] == indicator and key[1]}
+            watersheds = {key[2] for key in changes if key[0] == indicator and key[2]}
+            for value in Value.objects.filter(Q(territory_id__in=territories) | Q(watershed_id__in=watersheds),
+                                              indicator_id=indicator):
+                key = (value.indicator_id, value.territory_id, value.watershed_id, value.period, value.breakdown)
+                if key in changes:
+                    existing[key] = value
+        added, updated, emptied = [], [], []
+        for key, (num, den, n) in changes.items():
+            value = existing.get(key)
+            if value is None:
+                if n > 0:
+                    added.append((*key, num, den, n))
+                continue
+            value.numerator += num
+            value.denominator = None if value.denominator is None or den is None else value.denominator + den
+            value.households += n
+            (updated if value.households else emptied).append(value)
+        Value.objects.bulk_update(updated, ["numerator", "denominator", "households"], batch_size=1000)
+        Value.objects.filter(pk__in=[value.pk for value in emptied]).delete()
+        Value.objects.bulk_create(_values(added))
+        _set_generation(generation)
     return count

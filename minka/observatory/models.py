@@ -251,3 +251,11 @@ class Report(models.Model):
     def filename(self):
         period = f"-{self.season}" if self.season else ""
         return f"minka-informe-{self.program or 'programas'}-{self.territory.code}{period}-{self.language}.pdf"
+
+
+class EngineState(models.Model):
+    """One row: the generation of the values written by the engine. The analytical store keeps the
+    generation it last wrote; when the two differ (a refresh stopped between its two databases), the
+    next refresh recomputes everything rather than adding changes to values it cannot trust."""
+
+    generation = models.BigIntegerField(default=0)

@@ -184,6 +184,42 @@ def test_incremental_refresh_equals_a_full_one(technician, coordinator, places, 
     check()
 
 
+def test_a_refresh_stopped_halfway_is_made_good_by_the_next(technician, places, indicators, monkeypatch):
+    """The store and the values are two databases. A refresh that stops inside the store leaves it as
+    it was; one that stops after the store took the change and before the values did leaves them
+    out of step, and the next refresh recomputes everything instead of adding to wrong values."""
+    a = register(technician, places["tinki"], name="A")
+    milk_record(technician, a, datetime.date(2023, 9, 1), "100")
+    engine.refresh()
+    b = register(technician, places["pacchanta"], name="B")
+    milk_record(technician, b, datetime.date(2023, 9, 2), "30")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    with monkeypatch.context() as patch:  # inside the store: nothing of the change is kept
+        patch.setattr(engine, "_append_to_leaf", broken)
+        with pytest.raises(RuntimeError):
+            engine.refresh_changes(households=[b.pk])
+    assert value("milk-volume", places["quispicanchi"], "S2023") == 100
+    engine.refresh_changes(households=[b.pk])  # done again, from the mirror as it was
+    assert value("milk-volume", places["quispicanchi"], "S2023") == 130
+    c = register(technician, places["tinki"], name="C")
+    milk_record(technician, c, datetime.date(2023, 9, 3), "5")
+    with monkeypatch.context() as patch:  # between the store and the values
+        patch.setattr(engine, "_write_changes", broken)
+        with pytest.raises(RuntimeError):
+            engine.refresh_changes(households=[c.pk])
+    assert value("milk-volume", places["quispicanchi"], "S2023") == 130
+    d = register(technician, places["tinki"], name="D")
+    milk_record(technician, d, datetime.date(2023, 9, 4), "1")
+    engine.refresh_changes(households=[d.pk])  # the generations differ: everything is recomputed
+    assert value("milk-volume", places["quispicanchi"], "S2023") == 136
+    incremental = snapshot()
+    engine.refresh()
+    assert snapshot() == incremental
+
+
 def test_a_definition_the_engine_cannot_compute_is_refused(indicators):
     from django.core.exceptions import ValidationError
 
