@@ -31,8 +31,26 @@ def _fast_and_quiet(settings, tmp_path):
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+@pytest.fixture(autouse=True)
+def _books_always_balance(monkeypatch):
+    """Every entry any test posts, through any service, leaves its book's trial balance balanced."""
+    from minka.books import selectors as books
+    from minka.books import services as ledger
+
+    post = ledger.post_entry
+
+    def post_and_check(**kwargs):
+        entry = post(**kwargs)
+        debit, credit = books.totals(books.trial_balance(entry.book))
+        assert debit == credit, f"trial balance of {entry.book} off after entry {entry.number}"
+        return entry
+
+    monkeypatch.setattr(ledger, "post_entry", post_and_check)
+
+
 def ensure_value_chains():
-    """The chains and the field-record catalogue the data migrations create (transactional tests flush them)."""
+    """The chains, the field-record catalogue and the chart of accounts the data migrations create
+    (transactional tests flush them)."""
     migration = importlib.import_module("minka.people.migrations.0002_value_chains")
     from django.apps import apps
 
@@ -41,6 +59,9 @@ def ensure_value_chains():
 
     catalogue.load(apps)
     catalogue.load_income_sources(apps)
+    from minka.books import catalogue as chart
+
+    chart.load(apps)
 
 
 def build_territory():

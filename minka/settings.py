@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "minka.learning",
     "minka.collect",
     "minka.observatory",
+    "minka.books",
+    "minka.market",
     "minka.demo",
 ]
 

@@ -15,18 +15,21 @@ SET_STANDARDS = "set_standards"  # quality thresholds and transition rules
 EDIT_INFRASTRUCTURE = "edit_infrastructure"
 MANAGE_FORMS = "manage_forms"  # publish XLSForms, review submissions
 VALIDATE_FIGURES = "validate_figures"  # a community confirms or contests its figures before publication
+VIEW_BOOKS = "view_books"  # read the ledgers of the enterprise and the funds in the scope
+KEEP_BOOKS = "keep_books"  # post entries, open and close periods
 
 CAPABILITIES = {
     Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
-                 MANAGE_FORMS, VALIDATE_FIGURES},
+                 MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, KEEP_BOOKS},
+    # Coordinators read the books they answer for to funders; the managers keep them.
     Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
-                       MANAGE_FORMS, VALIDATE_FIGURES},
+                       MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS},
     # Technicians write down the assembly's decision when its leaders have no account.
     Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, EDIT_INFRASTRUCTURE, VALIDATE_FIGURES},
     # Municipal officers keep their district's inventory of works; they read families' records.
     Role.MUNICIPAL: {VIEW_PEOPLE, EXPORT_PEOPLE, EDIT_INFRASTRUCTURE},
-    Role.ENTERPRISE: {VIEW_PEOPLE},
-    Role.CREDIT: {VIEW_PEOPLE},
+    Role.ENTERPRISE: {VIEW_PEOPLE, VIEW_BOOKS, KEEP_BOOKS},
+    Role.CREDIT: {VIEW_PEOPLE, VIEW_BOOKS, KEEP_BOOKS},
     Role.COMMUNITY: {VIEW_PEOPLE, VALIDATE_FIGURES},
 }
 

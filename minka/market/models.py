@@ -1,0 +1,247 @@
+"""The ESS enterprise D'Ausangate: its members and their shares, its statute as data, what it buys
+from producers (deliveries, at the price of a price list valid on the day) and what it pays them.
+Every money movement is a journal entry in the enterprise's book (`minka.books`); corrections are
+new rows that reverse old ones, never edits."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from minka.core.models import TranslatedName
+
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class Enterprise(models.Model):
+    """The enterprise and its statute: what part of a period's surplus goes to the reserve (20 % by
+    default, Peru's cooperative reserve) and to the other funds, whether refunds follow the volume or
+    the value delivered, and what share of a member's refund stays in their capital account."""
+
+    class Basis(models.TextChoices):
+        VOLUME = "volume", _("Por volumen entregado")
+        VALUE = "value", _("Por valor entregado")
+
+    organisation = models.OneToOneField("people.Organisation", on_delete=models.PROTECT, related_name="enterprise",
+                                        verbose_name=_("organización"))
+    book = models.OneToOneField("books.Book", on_delete=models.PROTECT, related_name="enterprise",
+                                verbose_name=_("libro contable"))
+    brand = models.CharField(_("marca"), max_length=60, default="D'Ausangate")
+    reserve_percent = models.DecimalField(_("reserva (%)"), max_digits=5, decimal_places=2, default=Decimal("20"),
+                                          validators=PERCENT)
+    refund_basis = models.CharField(_("reparto del excedente"), max_length=8, choices=Basis.choices,
+                                    default=Basis.VOLUME)
+    retained_percent = models.DecimalField(_("parte del reparto que se capitaliza (%)"), max_digits=5,
+                                           decimal_places=2, default=Decimal("0"), validators=PERCENT)
+
+    class Meta:
+        verbose_name = _("empresa")
+        verbose_name_plural = _("empresas")
+
+    def __str__(self):
+        return self.organisation.name
+
+    @property
+    def territory(self):
+        return self.book.territory
+
+
+class StatuteFund(models.Model):
+    """A fund of the statute besides the reserve (education, community …): its share of the surplus
+    and the equity account it is kept in."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="funds")
+    name = models.CharField(_("nombre"), max_length=80)
+    percent = models.DecimalField(_("porcentaje"), max_digits=5, decimal_places=2, validators=PERCENT)
+    account = models.ForeignKey("books.Account", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("cuenta"))
+
+    class Meta:
+        verbose_name = _("fondo estatutario")
+        verbose_name_plural = _("fondos estatutarios")
+
+    def __str__(self):
+        return f"{self.name} ({self.percent} %)"
+
+
+class Member(models.Model):
+    """A member of the enterprise: a producer family or a partner organisation."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="members")
+    household = models.ForeignKey("people.Household", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="memberships", verbose_name=_("familia"))
+    organisation = models.ForeignKey("people.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="enterprise_memberships", verbose_name=_("organización"))
+    joined_on = models.DateField(_("socio desde"))
+    left_on = models.DateField(_("socio hasta"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("socio")
+        verbose_name_plural = _("socios")
+        constraints = [
+            models.CheckConstraint(condition=Q(household__isnull=True) ^ Q(organisation__isnull=True),
+                                   name="member_household_or_organisation"),
+            models.UniqueConstraint(fields=["enterprise", "household"], condition=Q(household__isnull=False),
+                                    name="member_unique_household"),
+            models.UniqueConstraint(fields=["enterprise", "organisation"], condition=Q(organisation__isnull=False),
+                                    name="member_unique_organisation"),
+        ]
+
+    def __str__(self):
+        return str(self.household or self.organisation)
+
+
+class ShareContribution(models.Model):
+    """Capital a member brings (or that a refund leaves in their capital account)."""
+
+    class Kind(models.TextChoices):
+        PAID = "paid", _("Aporte pagado")
+        RETAINED = "retained", _("Excedente capitalizado")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="contributions")
+    date = models.DateField(_("fecha"))
+    amount = models.DecimalField(_("importe (S/)"), max_digits=12, decimal_places=2)
+    kind = models.CharField(_("tipo"), max_length=8, choices=Kind.choices, default=Kind.PAID)
+    entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("aporte de capital")
+        verbose_name_plural = _("aportes de capital")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="contribution_positive")]
+
+
+class Product(TranslatedName):
+    """What the enterprise buys or sells: raw products delivered by producers (milk in litres, guinea
+    pigs by unit, potatoes and mushrooms by kg) and processed ones (cheese, yoghurt, dried mushrooms),
+    with the most a processed product can yield per unit of its raw product."""
+
+    class Kind(models.TextChoices):
+        RAW = "raw", _("Materia prima")
+        PROCESSED = "processed", _("Producto elaborado")
+
+    code = models.SlugField(_("código"), max_length=32, unique=True)
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices)
+    unit = models.ForeignKey("chains.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unidad"))
+    chain = models.ForeignKey("people.ValueChain", on_delete=models.PROTECT, related_name="products",
+                              verbose_name=_("cadena de valor"))
+    made_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="outputs",
+                                  verbose_name=_("elaborado con"))
+    max_yield = models.DecimalField(_("rendimiento máximo"), max_digits=8, decimal_places=4, null=True, blank=True,
+                                    help_text=_("Unidades del producto por unidad de materia prima, como máximo."))
+
+    class Meta:
+        verbose_name = _("producto")
+        verbose_name_plural = _("productos")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind="raw") | (Q(made_from__isnull=False) & Q(max_yield__gt=0)),
+                                   name="processed_product_has_a_yield"),
+        ]
+
+
+class CollectionCentre(models.Model):
+    """Where producers bring what they deliver (centro de acopio)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="centres")
+    name = models.CharField(_("nombre"), max_length=120)
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("lugar"))
+
+    class Meta:
+        verbose_name = _("centro de acopio")
+        verbose_name_plural = _("centros de acopio")
+
+    def __str__(self):
+        return self.name
+
+
+class Price(models.Model):
+    """The price paid to producers for a raw product of a grade, valid for a span of dates. The
+    grades of a product are its own ("A", "B" …): a quality test passed gives "A", failed "B"."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="prices")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="prices")
+    grade = models.CharField(_("calidad"), max_length=8, default="A")
+    price = models.DecimalField(_("precio por unidad (S/)"), max_digits=10, decimal_places=4)
+    valid_from = models.DateField(_("vigente desde"))
+    valid_to = models.DateField(_("vigente hasta"))
+    quality_factor = models.DecimalField(_("factor de calidad en el reparto"), max_digits=5, decimal_places=3,
+                                         default=Decimal("1"))
+
+    class Meta:
+        verbose_name = _("precio")
+        verbose_name_plural = _("precios")
+        ordering = ["product", "grade", "valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="price_positive"),
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="price_span"),
+            models.CheckConstraint(condition=Q(quality_factor__gt=0), name="price_quality_factor_positive"),
+        ]
+
+
+class Delivery(models.Model):
+    """A producer's delivery at a collection centre, priced by the price list of its day and grade.
+    A correction is a new delivery that reverses this one (`reverses`), with its own entry."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="deliveries")
+    date = models.DateField(_("fecha"))
+    centre = models.ForeignKey(CollectionCentre, on_delete=models.PROTECT, related_name="deliveries",
+                               verbose_name=_("centro de acopio"))
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, related_name="deliveries",
+                                  verbose_name=_("productor(a)"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="deliveries",
+                                verbose_name=_("producto"))
+    quantity = models.DecimalField(_("cantidad"), max_digits=12, decimal_places=3)
+    grade = models.CharField(_("calidad"), max_length=8)
+    quality_test = models.ForeignKey("chains.Record", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="deliveries", verbose_name=_("prueba de calidad"))
+    price = models.ForeignKey(Price, on_delete=models.PROTECT, related_name="deliveries")
+    amount = models.DecimalField(_("importe (S/)"), max_digits=12, decimal_places=2)
+    entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="reversed_by")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("entrega")
+        verbose_name_plural = _("entregas")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            # a reversal carries the negative of what it reverses; any other delivery is positive
+            models.CheckConstraint(condition=Q(reverses__isnull=True, quantity__gt=0, amount__gt=0)
+                                   | Q(reverses__isnull=False, quantity__lt=0, amount__lt=0),
+                                   name="delivery_positive_unless_reversal"),
+        ]
+
+
+class Payment(models.Model):
+    """What the enterprise pays a producer: cash, a bank transfer, or an offset against a debt."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Efectivo")
+        TRANSFER = "transfer", _("Transferencia")
+        OFFSET = "offset", _("Compensación con una deuda")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="payments")
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, related_name="enterprise_payments",
+                                  verbose_name=_("productor(a)"))
+    date = models.DateField(_("fecha"))
+    amount = models.DecimalField(_("importe (S/)"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("forma de pago"), max_length=10, choices=Method.choices)
+    reference = models.CharField(_("referencia"), max_length=80, blank=True)
+    entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="reversed_by")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("pago a productor")
+        verbose_name_plural = _("pagos a productores")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reverses__isnull=True, amount__gt=0)
+                                   | Q(reverses__isnull=False, amount__lt=0), name="payment_positive_unless_reversal"),
+        ]
