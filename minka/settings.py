@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "minka.core.context_processors.site",
+                "minka.accounts.context_processors.capabilities",
             ],
         },
     },

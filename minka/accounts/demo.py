@@ -17,7 +17,7 @@ DEMO_USERS = [
     ("coordinador", Role.COORDINATOR, ["08", "03"], False),
     ("tecnico", Role.TECHNICIAN, ["081210"], False),
     ("municipal", Role.MUNICIPAL, ["081205"], False),
-    ("empresa", Role.ENTERPRISE, ["081210", "081205", "081202"], False),
+    ("empresa", Role.ENTERPRISE, ["0812"], False),  # the enterprise works across Quispicanchi
     ("credito", Role.CREDIT, ["081210", "081205", "081202"], False),
     ("comunidad", Role.COMMUNITY, ["081210-C03"], False),
 ]

@@ -55,3 +55,11 @@ def balance(book, prefix, start=None, end=None, household=None, organisation=Non
     difference = (sums["debit"] or ZERO) - (sums["credit"] or ZERO)
     kind = Account.objects.filter(code__startswith=prefix).values_list("kind", flat=True).first()
     return difference if kind in (Account.Kind.ASSET, Account.Kind.EXPENSE) else -difference
+
+
+def books_for(user, capability=None):
+    from minka.accounts.permissions import VIEW_BOOKS, scope_q
+
+    from .models import Book
+
+    return Book.objects.filter(scope_q(user, "territory__path", capability or VIEW_BOOKS))

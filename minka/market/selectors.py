@@ -71,3 +71,41 @@ def statement(enterprise, household, start, end):
         line.balance = balance
         result.lines.append(line)
     return result
+
+
+def enterprises_for(user, capability=None):
+    """The enterprises whose books the user may read (or keep, with KEEP_BOOKS)."""
+    from minka.accounts.permissions import VIEW_BOOKS, scope_q
+
+    from .models import Enterprise
+
+    return Enterprise.objects.filter(scope_q(user, "book__territory__path", capability or VIEW_BOOKS)).select_related(
+        "organisation", "book")
+
+
+def get_enterprise_for_user(user, pk, capability=None):
+    """The enterprise, or 404 outside the user's scope."""
+    from django.http import Http404
+
+    enterprise = enterprises_for(user, capability).filter(pk=pk).first()
+    if enterprise is None:
+        raise Http404
+    return enterprise
+
+
+def producers(enterprise):
+    """Members who are families, with what the enterprise owes each (from the books) and what they
+    delivered in all."""
+    from django.db.models import Sum
+
+    from minka.books.models import Line
+    from minka.people.models import Household
+
+    owed = {household: (credit or ZERO) - (debit or ZERO) for household, credit, debit in Line.objects.filter(
+        entry__book=enterprise.book, account__code="4212", household__isnull=False).values("household").annotate(
+        credit=Sum("credit"), debit=Sum("debit")).values_list("household", "credit", "debit")}
+    delivered = dict(Delivery.objects.filter(enterprise=enterprise).values("household").annotate(
+        amount=Sum("amount")).values_list("household", "amount"))
+    households = Household.objects.filter(memberships__enterprise=enterprise).select_related("community")
+    return [(household, owed.get(household.pk, ZERO), delivered.get(household.pk, ZERO))
+            for household in households.order_by("name")]

@@ -15,6 +15,8 @@ from minka.books import services as ledger
 from minka.books.models import CENT
 from minka.books.services import Posting, money
 
+from minka.chains.models import Record
+
 from .models import Delivery, Member, Payment, Price, Product, ShareContribution
 
 PURCHASES, PAYABLE, CASH, BANK, RECEIVABLE, SHARES = "6021", "4212", "1011", "1041", "1681", "5012"
@@ -89,20 +91,25 @@ def set_price(*, actor, enterprise, product, grade, price, valid_from, valid_to,
 
 
 def _grade(enterprise, product, date, grade, quality_test, household):
-    """The grade a delivery is paid at: the one given, else its quality test's verdict, else the only
-    grade priced that day."""
+    """The grade a delivery is paid at, and the quality test it rests on: the grade given, else the
+    verdict of its quality test (the one given, or the family's test of that chain on that day: passed
+    gives "A", failed "B"), else the only grade priced that day."""
     if quality_test is not None:
         if quality_test.household_id != household.pk or quality_test.purpose != "quality":
             raise ValidationError(_("La prueba de calidad no es de esta familia."))
         if quality_test.passed is None:
             raise ValidationError(_("La prueba de calidad aún no tiene resultado."))
-        return grade or ("A" if quality_test.passed else "B")
+        return grade or ("A" if quality_test.passed else "B"), quality_test
     if grade:
-        return grade
+        return grade, None
+    test = Record.objects.filter(household=household, purpose="quality", chain=product.chain, date=date,
+                                 passed__isnull=False).order_by("-pk").first()
+    if test is not None:  # the quality test of the day decides
+        return ("A" if test.passed else "B"), test
     grades = set(Price.objects.filter(enterprise=enterprise, product=product, valid_from__lte=date,
                                       valid_to__gte=date).values_list("grade", flat=True))
     if len(grades) == 1:
-        return grades.pop()
+        return grades.pop(), None
     if not grades:
         raise ValidationError(_("No hay precio de %(p)s vigente el %(d)s.") % {"p": product.label, "d": date})
     raise ValidationError(_("Indique la calidad de la entrega."))
@@ -128,7 +135,7 @@ def record_delivery(*, actor, enterprise, date, centre, household, product, quan
         raise ValidationError(_("Los productores entregan materias primas."))
     quantity = quantity_of(quantity)
     member_of(enterprise, household, date)
-    grade = _grade(enterprise, product, date, grade, quality_test, household)
+    grade, quality_test = _grade(enterprise, product, date, grade, quality_test, household)
     price = _price(enterprise, product, grade, date)
     amount = (quantity * price.price).quantize(CENT, rounding=ROUND_HALF_UP)
     if amount <= 0:

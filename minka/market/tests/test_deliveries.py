@@ -36,9 +36,11 @@ def test_a_delivery_is_priced_by_its_grade_and_owed_in_the_books(enterprise, pro
     delivery = deliver(enterprise, producer, datetime.date(2024, 3, 1), "40.5", quality_test=test)
     assert delivery.grade == "B" and delivery.amount == D("44.55")  # 40.5 L × S/ 1.10
     assert deliver(enterprise, producer, datetime.date(2024, 3, 2), "10", grade="A").amount == D("13.50")
+    same_day = deliver(enterprise, producer, datetime.date(2024, 3, 1), "10")  # the day's test decides
+    assert same_day.grade == "B" and same_day.quality_test == test and same_day.amount == D("11.00")
     cuyes = deliver(enterprise, producer, datetime.date(2024, 3, 2), "3", product=enterprise.guinea_pig)
     assert cuyes.grade == "A" and cuyes.amount == D("54.00")  # the only grade priced
-    assert services.owed_to(enterprise, producer) == D("112.05")
+    assert services.owed_to(enterprise, producer) == D("123.05")
     assert balanced(enterprise)
 
 

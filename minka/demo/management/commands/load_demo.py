@@ -12,6 +12,7 @@ from minka.observatory.changes import paused
 from minka.observatory.demo import validate_demo_figures
 from minka.observatory.engine import refresh as refresh_indicators
 from minka.learning.demo import create_trainings
+from minka.market.demo import create_enterprise
 from minka.people.demo import load_demo
 from minka.territory.demo import create_infrastructure
 from minka.territory.models import Territory
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         if families or records:
             self.stdout.write(f"Demo: {families} familias, {records} registros de campo, {trainings} capacitaciones, "
                               f"{works} obras de infraestructura, {len(forms)} formularios para ODK Collect, "
+                              f"{self.deliveries} entregas a la empresa D'Ausangate, "
                               f"{values} valores de indicadores ({time.monotonic() - started:.0f} s).")
         self.stdout.write(f"Usuarios de demostración (contraseña {DEMO_PASSWORD}): " + ", ".join(users))
 
@@ -47,4 +49,7 @@ class Command(BaseCommand):
         cusco = Territory.objects.get(code="08")
         forms = publish_standard_forms(actor=technicians["default"], territory=cusco)
         set_program_targets(Territory.objects.get(code="0812"))
+        from django.contrib.auth import get_user_model
+
+        self.deliveries = create_enterprise(rng, manager=get_user_model().objects.get(username="empresa"))
         return families, users, records, trainings, works, forms

@@ -1,0 +1,9 @@
+from .permissions import VIEW_BOOKS, has_capability
+
+
+def capabilities(request):
+    """What the menu shows beyond what every signed-in user sees."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"can_see_books": False}
+    return {"can_see_books": has_capability(user, VIEW_BOOKS)}
