@@ -245,3 +245,197 @@ class Payment(models.Model):
             models.CheckConstraint(condition=Q(reverses__isnull=True, amount__gt=0)
                                    | Q(reverses__isnull=False, amount__lt=0), name="payment_positive_unless_reversal"),
         ]
+
+
+class BrandRule(models.Model):
+    """A rule of the brand charter that a lot must meet to carry the brand, checked when the lot is
+    made (the reason is kept when it does not)."""
+
+    class Kind(models.TextChoices):
+        STAGE = "stage", _("Productores en transición agroecológica o más")
+        QUALITY = "quality", _("Entregas con prueba de calidad aprobada")
+        DISTRICTS = "districts", _("Productores de los distritos del programa")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="brand_rules")
+    kind = models.CharField(_("regla"), max_length=12, choices=Kind.choices)
+    parameter = models.CharField(_("parámetro"), max_length=200, blank=True,
+                                 help_text=_("Etapa mínima (transition, agroecological, organic) o códigos de distrito "
+                                             "separados por comas."))
+
+    class Meta:
+        verbose_name = _("regla de la marca")
+        verbose_name_plural = _("reglas de la marca")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "kind"], name="brand_rule_unique_kind")]
+
+    def __str__(self):
+        return self.get_kind_display() + (f" ({self.parameter})" if self.parameter else "")
+
+
+class Lot(models.Model):
+    """A processing lot: what was made, from which deliveries or other lots, under a code printed on
+    its labels. Whether it carries the brand is decided by the charter when it is made."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="lots")
+    code = models.CharField(_("código de lote"), max_length=32, unique=True)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots", verbose_name=_("producto"))
+    made_on = models.DateField(_("fecha de elaboración"))
+    best_before = models.DateField(_("consumir preferentemente antes de"), null=True, blank=True)
+    quantity = models.DecimalField(_("cantidad"), max_digits=12, decimal_places=3)
+    branded = models.BooleanField(_("lleva la marca"), default=False)
+    not_branded_because = models.JSONField(_("motivos"), default=list, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("lote")
+        verbose_name_plural = _("lotes")
+        ordering = ["-made_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="lot_quantity_positive")]
+
+    def __str__(self):
+        return self.code
+
+
+class LotInput(models.Model):
+    """Part of a delivery, or of another lot, that went into a lot."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="inputs")
+    delivery = models.ForeignKey(Delivery, null=True, blank=True, on_delete=models.PROTECT, related_name="uses")
+    source = models.ForeignKey(Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="uses")
+    quantity = models.DecimalField(_("cantidad"), max_digits=12, decimal_places=3)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(delivery__isnull=True) ^ Q(source__isnull=True),
+                                   name="lot_input_delivery_or_lot"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="lot_input_positive"),
+        ]
+
+
+class Customer(models.Model):
+    """Who buys: a restaurant, a shop, a fair, an institution. Each is a market outlet of the program."""
+
+    class Channel(models.TextChoices):
+        RESTAURANT = "restaurant", _("Restaurante")
+        SHOP = "shop", _("Tienda")
+        FAIR = "fair", _("Feria")
+        INSTITUTION = "institution", _("Institución")
+        OTHER = "other", _("Otro")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="customers")
+    name = models.CharField(_("nombre"), max_length=200)
+    channel = models.CharField(_("canal"), max_length=12, choices=Channel.choices)
+    territory = models.ForeignKey("territory.Territory", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("lugar"))
+    ruc = models.CharField(_("RUC o DNI"), max_length=11, blank=True)
+
+    class Meta:
+        verbose_name = _("cliente")
+        verbose_name_plural = _("clientes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Sale(models.Model):
+    """A sale to a customer, invoiced under a number, of quantities taken from lots."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="sales")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="sales",
+                                 verbose_name=_("cliente"))
+    date = models.DateField(_("fecha"))
+    number = models.PositiveIntegerField(_("número de comprobante"))
+    amount = models.DecimalField(_("importe (S/)"), max_digits=12, decimal_places=2)
+    entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="reversed_by")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("venta")
+        verbose_name_plural = _("ventas")
+        ordering = ["-date", "-number"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "number"], name="sale_unique_number")]
+
+
+class SaleLine(models.Model):
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="sales", verbose_name=_("lote"))
+    quantity = models.DecimalField(_("cantidad"), max_digits=12, decimal_places=3)
+    unit_price = models.DecimalField(_("precio unitario (S/)"), max_digits=10, decimal_places=4)
+    amount = models.DecimalField(_("importe (S/)"), max_digits=12, decimal_places=2)
+
+
+class Receipt(models.Model):
+    """Money received from a customer for a sale."""
+
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="receipts")
+    date = models.DateField(_("fecha"))
+    amount = models.DecimalField(_("importe (S/)"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("forma de pago"), max_length=10, choices=Payment.Method.choices[:2])
+    entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_positive")]
+
+
+class Cost(models.Model):
+    """A cost of processing, transport or overheads, by period: posted to its expense account and
+    paid from cash or the bank."""
+
+    class Kind(models.TextChoices):
+        PROCESSING = "processing", _("Elaboración")
+        TRANSPORT = "transport", _("Transporte")
+        OVERHEAD = "overhead", _("Gastos generales")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="costs")
+    date = models.DateField(_("fecha"))
+    kind = models.CharField(_("tipo"), max_length=12, choices=Kind.choices)
+    account = models.ForeignKey("books.Account", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("cuenta de gasto"))
+    description = models.CharField(_("descripción"), max_length=200)
+    amount = models.DecimalField(_("importe (S/)"), max_digits=12, decimal_places=2)
+    paid_by = models.CharField(_("pagado con"), max_length=10, choices=Payment.Method.choices[:2])
+    entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("costo")
+        verbose_name_plural = _("costos")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="cost_positive")]
+
+
+class Closing(models.Model):
+    """A period closed by the enterprise: its surplus and how it was shared, as posted."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="closings")
+    period = models.OneToOneField("books.Period", on_delete=models.PROTECT, related_name="closing")
+    branded_revenue = models.DecimalField(max_digits=14, decimal_places=2)
+    other_revenue = models.DecimalField(max_digits=14, decimal_places=2)
+    purchases = models.DecimalField(max_digits=14, decimal_places=2)
+    costs = models.DecimalField(max_digits=14, decimal_places=2)
+    surplus = models.DecimalField(max_digits=14, decimal_places=2)
+    reserve = models.DecimalField(max_digits=14, decimal_places=2)
+    funds = models.JSONField(default=dict)  # fund name → amount (text, to the céntimo)
+    statute = models.JSONField(default=dict)  # the statute as applied
+    entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(auto_now_add=True)
+
+
+class Refund(models.Model):
+    """A producer's share of a closed period's surplus: how much, in which pools, and the part kept
+    in their capital account."""
+
+    closing = models.ForeignKey(Closing, on_delete=models.CASCADE, related_name="refunds")
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    retained = models.DecimalField(max_digits=12, decimal_places=2)
+    pools = models.JSONField(default=list)  # [{product, patronage, pool_patronage, pool_amount, amount}]
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0) & Q(retained__gte=0)
+                                              & Q(retained__lte=models.F("amount")), name="refund_amounts")]
+
+    @property
+    def paid_out(self):
+        return self.amount - self.retained
