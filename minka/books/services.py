@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from minka.accounts.permissions import KEEP_BOOKS, can
@@ -49,7 +50,8 @@ def period_for(book, date, lock=False):
         periods = periods.select_for_update()
     period = periods.first()
     if period is None:
-        raise ValidationError(_("No hay un periodo contable que contenga el %(d)s.") % {"d": date})
+        raise ValidationError(_("No hay un periodo contable que contenga el %(d)s.") % {
+            "d": date_format(date, "SHORT_DATE_FORMAT")})
     if period.is_closed:
         raise ValidationError(_("El periodo %(p)s está cerrado: registre la corrección en un periodo abierto.")
                               % {"p": period})

@@ -105,7 +105,7 @@ class ShareContribution(models.Model):
     date = models.DateField(_("fecha"))
     amount = models.DecimalField(_("importe (S/)"), max_digits=12, decimal_places=2)
     kind = models.CharField(_("tipo"), max_length=8, choices=Kind.choices, default=Kind.PAID)
-    entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey("books.Entry", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("aporte de capital")
@@ -417,7 +417,7 @@ class Closing(models.Model):
     reserve = models.DecimalField(max_digits=14, decimal_places=2)
     funds = models.JSONField(default=dict)  # fund name → amount (text, to the céntimo)
     statute = models.JSONField(default=dict)  # the statute as applied
-    entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
+    entry = models.OneToOneField("books.Entry", null=True, on_delete=models.PROTECT, related_name="+")
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(auto_now_add=True)
 

@@ -150,6 +150,7 @@ class Consent(models.Model):
         PROGRAM = "program", _("Seguimiento del programa")
         PROGRAM_AND_PARTNERS = "partners", _("Programa y entidades aliadas")
         PROGRAM_PARTNERS_PHOTOS = "photos", _("Programa, aliados, fotos y testimonios")
+        PUBLIC = "public", _("Todo lo anterior y su nombre en las páginas públicas de los productos")
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="consents",
                                   verbose_name=_("familia"))
