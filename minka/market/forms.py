@@ -2,9 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from minka.books.models import Account
 from minka.people.models import Household
 
-from .models import CollectionCentre, Payment, Product
+from .models import CollectionCentre, Cost, Payment, Product
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -49,3 +50,50 @@ class PaymentForm(forms.Form):
 class PeriodForm(forms.Form):
     start = forms.DateField(label=_("Desde"), widget=DATE)
     end = forms.DateField(label=_("Hasta"), widget=DATE)
+
+
+class LotForm(forms.Form):
+    code = forms.CharField(label=_("Código de lote"), max_length=32)
+    product = forms.ModelChoiceField(label=_("Producto"), queryset=Product.objects.filter(kind=Product.Kind.PROCESSED))
+    made_on = forms.DateField(label=_("Fecha de elaboración"), widget=DATE, initial=timezone.localdate)
+    best_before = forms.DateField(label=_("Consumir preferentemente antes de"), widget=DATE, required=False)
+    quantity = forms.DecimalField(label=_("Cantidad obtenida"), max_digits=12, decimal_places=3)
+    deliveries = forms.ModelMultipleChoiceField(
+        label=_("Entregas usadas (se usa lo que queda de cada una)"), queryset=None,
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, deliveries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deliveries"].queryset = deliveries
+        self.fields["deliveries"].label_from_instance = lambda d: (
+            f"{d.date:%d/%m/%Y} · {d.household.name} · {d.product.label} · {format(d.left.normalize(), 'f')} "
+            f"{d.product.unit.symbol}")
+
+
+class SaleForm(forms.Form):
+    customer = forms.ModelChoiceField(label=_("Cliente"), queryset=None)
+    date = forms.DateField(label=_("Fecha"), widget=DATE, initial=timezone.localdate)
+    lot = forms.ModelChoiceField(label=_("Lote"), queryset=None)
+    quantity = forms.DecimalField(label=_("Cantidad"), max_digits=12, decimal_places=3)
+    unit_price = forms.DecimalField(label=_("Precio unitario (S/)"), max_digits=10, decimal_places=4)
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = enterprise.customers.all()
+        self.fields["lot"].queryset = enterprise.lots.select_related("product")
+
+
+class ReceiptForm(forms.Form):
+    date = forms.DateField(label=_("Fecha"), widget=DATE, initial=timezone.localdate)
+    amount = forms.DecimalField(label=_("Importe (S/)"), max_digits=12, decimal_places=2)
+    method = forms.ChoiceField(label=_("Forma de pago"), choices=Payment.Method.choices[:2])
+
+
+class CostForm(forms.Form):
+    date = forms.DateField(label=_("Fecha"), widget=DATE, initial=timezone.localdate)
+    kind = forms.ChoiceField(label=_("Tipo"), choices=Cost.Kind.choices)
+    account = forms.ModelChoiceField(label=_("Cuenta de gasto"), queryset=Account.objects.filter(
+        kind=Account.Kind.EXPENSE, postable=True).exclude(code="6021"))
+    description = forms.CharField(label=_("Descripción"), max_length=200)
+    amount = forms.DecimalField(label=_("Importe (S/)"), max_digits=12, decimal_places=2)
+    paid_by = forms.ChoiceField(label=_("Pagado con"), choices=Payment.Method.choices[:2])

@@ -109,3 +109,17 @@ def producers(enterprise):
     households = Household.objects.filter(memberships__enterprise=enterprise).select_related("community")
     return [(household, owed.get(household.pk, ZERO), delivered.get(household.pk, ZERO))
             for household in households.order_by("name")]
+
+
+def revenue_by(enterprise, field, start=None, end=None):
+    """Sales revenue per value of a field of the sale line (channel, product, customer …), largest first."""
+    from django.db.models import Sum
+
+    from .models import SaleLine
+
+    lines = SaleLine.objects.filter(sale__enterprise=enterprise)
+    if start:
+        lines = lines.filter(sale__date__gte=start)
+    if end:
+        lines = lines.filter(sale__date__lte=end)
+    return list(lines.values_list(field).annotate(total=Sum("amount")).order_by("-total"))

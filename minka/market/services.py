@@ -403,3 +403,21 @@ def record_cost(*, actor, enterprise, date, kind, account, description, amount, 
     cost.full_clean()
     cost.save()
     return cost
+
+
+@transaction.atomic
+def pay_refund(*, actor, enterprise, household, date, amount, method):
+    """Pay a producer their share of a closed period's surplus (what the closing left payable)."""
+    check_enterprise(actor, enterprise)
+    amount = money(amount)
+    owed = books.balance(enterprise.book, "4419", household=household)
+    if amount <= 0:
+        raise ValidationError(_("El pago debe ser mayor que cero."))
+    if amount > owed:
+        raise ValidationError(_("Se le debe S/ %(o)s de excedentes: no se paga más.") % {"o": owed})
+    if method not in (Payment.Method.CASH, Payment.Method.TRANSFER):
+        raise ValidationError(_("Forma de pago desconocida."))
+    return ledger.post_entry(actor=actor, book=enterprise.book, date=date, source="market.refund",
+                             memo=_("Pago de excedentes a %(h)s") % {"h": household},
+                             lines=[Posting("4419", debit=amount, household=household),
+                                    Posting(PAID_FROM[method], credit=amount)])

@@ -8,4 +8,9 @@ urlpatterns = [
     path("empresa/<int:pk>/entregas/<int:delivery>/corregir/", views.delivery_correct, name="delivery_correct"),
     path("empresa/<int:pk>/pagos/nuevo/", views.payment_create, name="payment_create"),
     path("empresa/<int:pk>/productores/<int:household>/", views.producer_statement, name="producer_statement"),
+    path("empresa/<int:pk>/lotes/", views.lot_list, name="lot_list"),
+    path("empresa/<int:pk>/ventas/", views.sale_list, name="sale_list"),
+    path("empresa/<int:pk>/ventas/<int:sale>/cobrar/", views.sale_receive, name="sale_receive"),
+    path("empresa/<int:pk>/costos/", views.cost_list, name="cost_list"),
+    path("empresa/<int:pk>/cierre/<int:period>/", views.period_closing, name="period_closing"),
 ]

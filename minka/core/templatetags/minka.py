@@ -79,3 +79,17 @@ def series_chart(chart, target=None):
                            'stroke-dasharray="4 3"/>', pad, width - pad, y, y)
     return format_html('<svg class="series" viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}">{}{}{}</svg>',
                        width, height, chart.title, shapes, goal, labels)
+
+
+@register.filter
+def sum_amounts(rows):
+    """The sum of the `amount` of rows (prefetched), to the céntimo."""
+    return sum((row.amount for row in rows), Decimal("0.00"))
+
+
+@register.filter
+def qty(value):
+    """A quantity without its useless zeros, never in scientific notation: 100.000 → 100, 2.500 → 2.5."""
+    if value is None or value == "":
+        return "—"
+    return format(Decimal(value).normalize(), "f")

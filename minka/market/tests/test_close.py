@@ -138,3 +138,36 @@ def test_from_deliveries_to_the_redistribution(dairy, producer):
 def test_periods_close_in_order(dairy):
     with pytest.raises(ValidationError, match="periodos anteriores"):
         closing.close(actor=dairy.manager, enterprise=dairy, period=dairy.book.periods.get(name="2024-II"))
+
+
+def test_the_manager_makes_a_lot_sells_it_and_closes_the_period_through_the_pages(client_for, dairy, producer):
+    from django.urls import reverse
+
+    a = dairy.deliver(producer, datetime.date(2024, 3, 1), "300")
+    client = client_for(dairy.manager)
+    page = client.post(reverse("lot_list", args=[dairy.pk]), {
+        "code": "Q-9", "product": dairy.cheese.pk, "made_on": "2024-03-02", "quantity": "50",
+        "deliveries": [a.pk]}, follow=True).content.decode()
+    assert "como máximo 42" in page and not Lot.objects.exists()
+    page = client.post(reverse("lot_list", args=[dairy.pk]), {
+        "code": "Q-9", "product": dairy.cheese.pk, "made_on": "2024-03-02", "quantity": "36",
+        "deliveries": [a.pk]}, follow=True).content.decode()
+    assert "registrado con la marca" in page
+    lot = Lot.objects.get()
+    customer = Customer.objects.create(enterprise=dairy, name="Feria de Ocongate", channel="fair")
+    page = client.post(reverse("sale_list", args=[dairy.pk]), {
+        "customer": customer.pk, "date": "2024-03-05", "lot": lot.pk, "quantity": "36", "unit_price": "22"},
+        follow=True).content.decode()
+    assert "Venta N.º 1 registrada: S/ 792.00" in page and "Feria" in page
+    page = client.post(reverse("cost_list", args=[dairy.pk]), {
+        "date": "2024-03-05", "kind": "processing", "account": Account.objects.get(code="6561").pk,
+        "description": "Envases", "amount": "40", "paid_by": "cash"}, follow=True).content.decode()
+    assert "Costo registrado" in page
+    period = dairy.book.periods.get(name="2024-I")
+    url = reverse("period_closing", args=[dairy.pk, period.pk])
+    page = client.get(url).content.decode()
+    assert "Vista previa" in page and "347.00" in page  # 792 − 405 − 40
+    page = client.post(url, follow=True).content.decode()
+    assert "cerrado y excedente repartido" in page and "Familia Condori" in page
+    period.refresh_from_db()
+    assert period.is_closed and Refund.objects.get().amount == D("260.25")  # 347 less 20 % and 5 %
