@@ -15,8 +15,8 @@ from minka.chains.models import Unit
 from minka.people.models import Household, Organisation, ValueChain
 from minka.territory.models import Territory
 
-from . import services
-from .models import CollectionCentre, Enterprise, Product, StatuteFund
+from . import closing, lots, services
+from .models import BrandRule, CollectionCentre, Customer, Enterprise, Product, StatuteFund
 
 PERIODS = [("2025-II", (2025, 7, 1), (2025, 12, 31)), ("2026-I", (2026, 1, 1), (2026, 6, 30)),
            ("2026-II", (2026, 7, 1), (2026, 12, 31))]
@@ -34,11 +34,11 @@ def _products():
     guinea_pig, _created = Product.objects.get_or_create(code="guinea-pig", defaults={
         "name": "Cuy vivo", "name_quz": "Kawsaq quwi", "name_fr": "Cochon d'Inde vivant", "name_en": "Live guinea pig",
         "kind": Product.Kind.RAW, "unit": unit, "chain": ValueChain.objects.get(code="guinea-pig")})
-    Product.objects.get_or_create(code="cheese", defaults={
+    cheese, _created = Product.objects.get_or_create(code="cheese", defaults={
         "name": "Queso fresco", "name_quz": "Quesillo", "name_fr": "Fromage frais", "name_en": "Fresh cheese",
         "kind": Product.Kind.PROCESSED, "unit": Unit.objects.get(code="kg"), "chain": ValueChain.objects.get(code="dairy"),
         "made_from": milk, "max_yield": Decimal("0.14")})  # about 7 L of milk per kg of fresh cheese
-    return {"milk": milk, "guinea-pig": guinea_pig}
+    return {"milk": milk, "guinea-pig": guinea_pig, "cheese": cheese}
 
 
 @transaction.atomic
@@ -66,6 +66,15 @@ def create_enterprise(rng, *, manager):
     for code, grade, price, start, end, factor in PRICES:
         services.set_price(actor=manager, enterprise=enterprise, product=products[code], grade=grade, price=price,
                            valid_from=datetime.date(*start), valid_to=datetime.date(*end), quality_factor=factor)
+    BrandRule.objects.create(enterprise=enterprise, kind=BrandRule.Kind.STAGE, parameter="transition")
+    BrandRule.objects.create(enterprise=enterprise, kind=BrandRule.Kind.DISTRICTS, parameter="081210,081205")
+    customers = [Customer.objects.create(enterprise=enterprise, name=name, channel=channel,
+                                         territory=Territory.objects.get(code=code))
+                 for name, channel, code in [("Hotel Ausangate", "restaurant", "081210"),
+                                             ("Restaurante Sabores de Ocongate", "restaurant", "081210"),
+                                             ("Bodega San Martín", "shop", "081205"),
+                                             ("Feria agroecológica de Urcos", "fair", "0812"),
+                                             ("Programa Qali Warma (Quispicanchi)", "institution", "0812")]]
     centres = {code: CollectionCentre.objects.create(enterprise=enterprise, name=f"Centro de acopio {name}",
                                                      territory=Territory.objects.get(code=code))
                for code, name in [("081210", "Ocongate"), ("081205", "Ccatca")]}
@@ -105,5 +114,59 @@ def create_enterprise(rng, *, manager):
             services.record_delivery(actor=manager, enterprise=enterprise, date=day, centre=centre, household=family,
                                      product=product, quantity=quantity, grade=grade)
             deliveries += 1
+        if day.day > 20:
+            _make_and_sell(rng, enterprise, manager, products, customers, day)
         day = day.replace(day=28) if day.day == 15 else (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=15)
+    _close_and_pay(enterprise, manager, today)
     return deliveries
+
+
+COSTS = [("processing", "6211", "Jornales de la planta quesera", "2400"), ("transport", "6311", "Flete a Cusco", "450"),
+         ("overhead", "6361", "Energía eléctrica de la planta", "120"),
+         ("processing", "6561", "Envases y etiquetas", "200")]
+
+
+def _make_and_sell(rng, enterprise, manager, products, customers, day):
+    """The month's milk made into cheese (a lot under the brand from the families who meet the
+    charter, another from the others), its guinea pigs into a lot; all sold, most of it paid; the
+    month's costs."""
+    month = day.replace(day=1)
+    for centre in enterprise.centres.order_by("pk"):
+        code = centre.territory.code[-2:]
+        for product, output in ((products["milk"], products["cheese"]), (products["guinea-pig"], products["guinea-pig"])):
+            available = [d for d in enterprise.deliveries.filter(centre=centre, product=product, date__gte=month,
+                                                                 date__lte=day, reverses__isnull=True)
+                         if lots.available_of_delivery(d) > 0]
+            branded = [d for d in available if not lots.charter_reasons(enterprise, [d], day)]
+            for tag, group in (("M", branded), ("S", [d for d in available if d not in branded])):
+                if not group:
+                    continue
+                raw = sum((lots.available_of_delivery(d) for d in group), Decimal(0))
+                quantity = (raw * Decimal("0.12")).quantize(Decimal("0.1")) if output != product else raw
+                lot = services.make_lot(actor=manager, enterprise=enterprise, product=output, made_on=day,
+                                        code=f"{output.code[:3].upper()}-{day:%y%m}-{code}{tag}", quantity=quantity,
+                                        deliveries=[(d, lots.available_of_delivery(d)) for d in group],
+                                        best_before=day + datetime.timedelta(days=30) if output != product else None)
+                price = {("cheese", True): "24", ("cheese", False): "18", ("guinea-pig", True): "30",
+                         ("guinea-pig", False): "25"}[output.code, lot.branded]
+                sale = services.sell(actor=manager, enterprise=enterprise, customer=rng.choice(customers), date=day,
+                                     lines=[(lot, lot.quantity, price)])
+                if rng.random() < 0.9:
+                    services.receive(actor=manager, sale=sale, date=day, amount=sale.amount, method="transfer")
+    for kind, account, description, amount in COSTS:
+        services.record_cost(actor=manager, enterprise=enterprise, date=day, kind=kind, account=account,
+                             description=description, amount=amount, paid_by="transfer")
+
+
+def _close_and_pay(enterprise, manager, today):
+    """The first two half-years closed and their refunds paid early in the next one; the last open."""
+    for period, paid_on in zip(enterprise.book.periods.order_by("start")[:2],
+                               (datetime.date(2026, 2, 20), datetime.date(2026, 8, 20))):
+        if period.end >= today:
+            break
+        done = closing.close(actor=manager, enterprise=enterprise, period=period)
+        if paid_on <= today:
+            for refund in done.refunds.select_related("household"):
+                if refund.paid_out:
+                    services.pay_refund(actor=manager, enterprise=enterprise, household=refund.household,
+                                        date=paid_on, amount=refund.paid_out, method="transfer")

@@ -272,7 +272,9 @@ def period_closing(request, pk, period):
             messages.success(request, _("Periodo %(p)s cerrado y excedente repartido.") % {"p": period})
             return redirect("period_closing", pk=pk, period=period.pk)
     done = getattr(period, "closing", None) if period.is_closed else None
+    preview = None if period.is_closed else closing.preview(enterprise, period)
     return render(request, "market/period_closing.html", {
-        "enterprise": enterprise, "period": period, "keeps": keeps, "error": error, "done": done,
+        "enterprise": enterprise, "period": period, "keeps": keeps, "error": error, "done": done, "preview": preview,
         "refunds": done.refunds.select_related("household__community").order_by("-amount") if done else None,
-        "preview": None if period.is_closed else closing.preview(enterprise, period)})
+        "shares": sorted(preview.allocation.refunds.items(), key=lambda item: (-item[1].amount, item[0].name))
+        if preview else []})
