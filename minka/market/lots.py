@@ -77,17 +77,35 @@ def charter_reasons(enterprise, deliveries, made_on):
 
 
 def traceability(lot):
-    """What a consumer may know of a lot: communities, number of producer families, share of women
-    among the heads, and the practices; names only of families who consented to being shown."""
+    """What a consumer may know of a lot: the communities and watersheds it comes from, how many
+    producer families and the share of women among their heads, and the practices they apply. Built
+    from fewer than 5 families, the counts, shares and practices are withheld (as everywhere in public);
+    a family is named only if it consented to it."""
+    from minka.chains.models import AdoptedPractice
     from minka.people.models import Consent, Person
+    from minka.territory.models import Watershed
 
+    minimum = 5  # as the observatory's public pages
     deliveries = origins(lot)
     households = {delivery.household for delivery in deliveries}
+    enough = len(households) >= minimum
     heads = Person.objects.filter(household__in=households, role=Person.Role.HEAD)
     women = heads.filter(sex="F").count()
+    practices = defaultdict(set)
+    for household in households:
+        latest = household.assessments.filter(date__lte=lot.made_on).order_by("-date", "-pk").first()
+        if latest is not None:
+            for adopted in AdoptedPractice.objects.filter(assessment=latest).select_related("practice"):
+                practices[adopted.practice].add(household.pk)
     public = Consent.objects.filter(household__in=households, scope=Consent.Scope.PUBLIC, withdrawn_on__isnull=True)
-    named = sorted({consent.household.name for consent in public.select_related("household")})
     communities = sorted({household.community for household in households}, key=lambda t: t.name)
-    return {"families": len(households), "women_share": (women / heads.count()) if heads.count() else None,
-            "communities": communities, "named": named,
-            "dates": (min((d.date for d in deliveries), default=None), max((d.date for d in deliveries), default=None))}
+    return {
+        "families": len(households) if enough else None, "few": 0 < len(households) < minimum,
+        "women_share": round(100 * women / heads.count()) if enough and heads.count() else None,
+        "communities": communities,
+        "watersheds": list(Watershed.objects.filter(communities__in=communities).distinct().order_by("name")),
+        "practices": sorted((p.label for p, who in practices.items() if len(who) >= minimum)) if enough else [],
+        "named": sorted({consent.household.name for consent in public.select_related("household")}),
+        "first_delivery": min((d.date for d in deliveries), default=None),
+        "last_delivery": max((d.date for d in deliveries), default=None),
+    }

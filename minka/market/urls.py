@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import public, views
 
 urlpatterns = [
     path("empresa/", views.enterprise_list, name="enterprise_list"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("empresa/<int:pk>/pagos/nuevo/", views.payment_create, name="payment_create"),
     path("empresa/<int:pk>/productores/<int:household>/", views.producer_statement, name="producer_statement"),
     path("empresa/<int:pk>/lotes/", views.lot_list, name="lot_list"),
+    path("empresa/<int:pk>/lotes/<int:lot>/etiquetas.pdf", public.lot_labels, name="lot_labels"),
+    path("lote/<str:code>/", public.lot_page, name="lot_public"),
     path("empresa/<int:pk>/ventas/", views.sale_list, name="sale_list"),
     path("empresa/<int:pk>/ventas/<int:sale>/cobrar/", views.sale_receive, name="sale_receive"),
     path("empresa/<int:pk>/costos/", views.cost_list, name="cost_list"),

@@ -42,7 +42,7 @@ def breaks(values, direction="up"):
     return [ordered[0], *limits] if ordered else [], colour
 
 
-def choropleth(units, direction="up", width=480, height=320):
+def choropleth(units, direction="up", width=480, height=320, legend=True):
     """SVG markup for [(name, geometry, value)]; empty when nothing can be drawn."""
     shapes = [(name, list(_rings(geometry)), value) for name, geometry, value in units if geometry]
     points = [p for _n, rings, _v in shapes for ring, _k in rings for p in ring]
@@ -70,10 +70,11 @@ def choropleth(units, direction="up", width=480, height=320):
                 path = " ".join(f"{x},{y}" for x, y in map(xy, ring))
                 parts.append(f'<polygon points="{path}" fill="{fill}" stroke="#555" stroke-width="0.8">'
                              f'<title>{escape(name)}</title></polygon>')
-    legend = []
-    for i, low in enumerate(edges):
-        legend.append(f'<rect x="{pad + i * 95}" y="{height + 6}" width="14" height="14" fill="{colour(low)}" '
+    keys = []
+    for i, low in enumerate(edges if legend else ()):
+        keys.append(f'<rect x="{pad + i * 95}" y="{height + 6}" width="14" height="14" fill="{colour(low)}" '
                       f'stroke="#555" stroke-width="0.5"/><text x="{pad + i * 95 + 18}" y="{height + 18}" '
                       f'font-size="14">≥ {round(low, 1):g}</text>')
-    return (f'<svg class="map" viewBox="0 0 {width} {height + 26}" width="100%" xmlns="http://www.w3.org/2000/svg">'
-            + "".join(parts) + "".join(legend) + "</svg>")
+    return (f'<svg class="map" viewBox="0 0 {width} {height + (26 if legend else 0)}" width="100%" '
+            f'xmlns="http://www.w3.org/2000/svg">'
+            + "".join(parts) + "".join(keys) + "</svg>")

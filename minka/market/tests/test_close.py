@@ -75,7 +75,9 @@ def test_the_charter_says_why_a_lot_does_not_carry_the_brand(dairy, producer):
     later = services.make_lot(code="Q-3", quantity="2", deliveries=[(good, "20")], **make)
     assert not later.branded and "Familia Condori" in later.not_branded_because[0]
     trace = lots.traceability(mixed)
-    assert trace["families"] == 2 and {c.name for c in trace["communities"]} == {"Tinki", "Pacchanta"}
+    assert trace["families"] is None and trace["few"]  # two families: not counted in public
+    assert trace["women_share"] is None and trace["practices"] == []
+    assert {c.name for c in trace["communities"]} == {"Tinki", "Pacchanta"}
     assert trace["named"] == []  # no family consented to be named
     Consent.objects.create(household=producer, given_on=datetime.date(2024, 1, 1), scope=Consent.Scope.PUBLIC)
     assert lots.traceability(mixed)["named"] == ["Familia Condori"]
