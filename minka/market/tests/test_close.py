@@ -173,3 +173,24 @@ def test_the_manager_makes_a_lot_sells_it_and_closes_the_period_through_the_page
     assert "cerrado y excedente repartido" in page and "Familia Condori" in page
     period.refresh_from_db()
     assert period.is_closed and Refund.objects.get().amount == D("260.25")  # 347 less 20 % and 5 %
+
+
+def test_the_enterprise_figures_for_the_observatory(dairy, producer):
+    from minka.market import indicators
+
+    a = dairy.deliver(producer, datetime.date(2024, 3, 1), "300")
+    b = dairy.deliver(dairy.second, datetime.date(2024, 3, 2), "100")
+    lot = services.make_lot(actor=dairy.manager, enterprise=dairy, code="Q-1", product=dairy.cheese,
+                            made_on=datetime.date(2024, 3, 3), quantity="56", deliveries=[(a, "300"), (b, "100")])
+    hotel = Customer.objects.create(enterprise=dairy, name="Hotel", channel="restaurant")
+    services.sell(actor=dairy.manager, enterprise=dairy, customer=hotel, date=datetime.date(2024, 3, 10),
+                  lines=[(lot, "56", "25")])
+    closing.close(actor=dairy.manager, enterprise=dairy, period=dairy.book.periods.get(name="2024-I"))
+    year = (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    assert indicators.revenue(dairy, *year) == {"revenue": D("1400.00"), "branded_revenue": D("1400.00")}
+    assert indicators.redistributed(dairy, *year) == D("645.00")  # (1,400 − 540) less 20 % and 5 %
+    income = indicators.income_per_family(dairy, *year)
+    assert income[producer.pk] == {"milk": D("405.00"), "dairy": D("483.75")}  # its milk, its share of cheese's
+    assert income[dairy.second.pk] == {"milk": D("135.00"), "dairy": D("161.25")}
+    by_district = indicators.income_by_place(dairy, *year)
+    assert {unit.name: value for unit, value in by_district.items()} == {"Ocongate": (2, D("1185.00"))}
