@@ -59,3 +59,30 @@ def lot_labels(request, pk, lot):
     response = HttpResponse(HTML(string=html, base_url=None).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="etiquetas-{lot.code}.pdf"'
     return response
+
+
+@login_required
+def refund_statement(request, pk, period, household):
+    """A producer's statement of a closed period (PDF, Spanish or Quechua): the surplus, the statute,
+    their patronage in each product line and how their amount follows from it."""
+    from decimal import Decimal
+
+    from weasyprint import HTML
+
+    from .models import Refund
+
+    enterprise = selectors.get_enterprise_for_user(request.user, pk)
+    refund = get_object_or_404(Refund.objects.select_related("closing__period", "household__community"),
+                               closing__enterprise=enterprise, closing__period_id=period, household_id=household)
+    language = request.GET.get("lang") if request.GET.get("lang") in ("es", "quz") else "es"
+    pools = [{**pool, "share": Decimal(pool["patronage"]) / Decimal(pool["pool_patronage"]) * 100
+              if Decimal(pool["pool_patronage"]) else Decimal(0)} for pool in refund.pools]
+    with translation.override(language):
+        html = render_to_string("market/refund_statement.html", {
+            "refund": refund, "closing": refund.closing, "enterprise": enterprise, "pools": pools,
+            "language": language, "to_producers": refund.closing.surplus - refund.closing.reserve - sum(
+                (Decimal(v) for v in refund.closing.funds.values()), Decimal(0))})
+    response = HttpResponse(HTML(string=html, base_url=None).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = (f'inline; filename="reparto-{refund.closing.period.name}-'
+                                       f'{refund.household.code}-{language}.pdf"')
+    return response

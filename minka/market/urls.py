@@ -15,4 +15,6 @@ urlpatterns = [
     path("empresa/<int:pk>/ventas/<int:sale>/cobrar/", views.sale_receive, name="sale_receive"),
     path("empresa/<int:pk>/costos/", views.cost_list, name="cost_list"),
     path("empresa/<int:pk>/cierre/<int:period>/", views.period_closing, name="period_closing"),
+    path("empresa/<int:pk>/cierre/<int:period>/productor/<int:household>.pdf", public.refund_statement,
+         name="refund_statement"),
 ]

@@ -194,3 +194,25 @@ def test_the_enterprise_figures_for_the_observatory(dairy, producer):
     assert income[dairy.second.pk] == {"milk": D("135.00"), "dairy": D("161.25")}
     by_district = indicators.income_by_place(dairy, *year)
     assert {unit.name: value for unit, value in by_district.items()} == {"Ocongate": (2, D("1185.00"))}
+
+
+def test_each_producer_gets_a_statement_of_their_share_in_spanish_and_quechua(client_for, dairy, producer):
+    from django.urls import reverse
+
+    a = dairy.deliver(producer, datetime.date(2024, 3, 1), "300")
+    lot = services.make_lot(actor=dairy.manager, enterprise=dairy, code="Q-1", product=dairy.cheese,
+                            made_on=datetime.date(2024, 3, 3), quantity="42", deliveries=[(a, "300")])
+    hotel = Customer.objects.create(enterprise=dairy, name="Hotel", channel="restaurant")
+    services.sell(actor=dairy.manager, enterprise=dairy, customer=hotel, date=datetime.date(2024, 3, 10),
+                  lines=[(lot, "42", "25")])
+    period = dairy.book.periods.get(name="2024-I")
+    closing.close(actor=dairy.manager, enterprise=dairy, period=period)
+    client = client_for(dairy.manager)
+    page = client.get(reverse("period_closing", args=[dairy.pk, period.pk])).content.decode()
+    url = reverse("refund_statement", args=[dairy.pk, period.pk, producer.pk])
+    assert url in page
+    for language in ("es", "quz"):
+        response = client.get(url, {"lang": language})
+        assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+        assert f"-{language}.pdf" in response["Content-Disposition"]
+    assert client.get(reverse("refund_statement", args=[dairy.pk, period.pk, dairy.second.pk])).status_code == 404
