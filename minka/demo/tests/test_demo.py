@@ -81,3 +81,21 @@ def test_three_communities_of_ocongate_went_through_their_figures(demo, client):
     text = client.get(f"/publico/{tinki.code}/").content.decode()
     card = text[text.index('id="pub-beneficiaries"'):]
     assert "<b>—</b>" not in card[:card.index("</section>")]  # confirmed, and made of enough families
+
+
+@pytest.mark.django_db
+def test_the_demo_enterprise_has_two_closed_periods_and_one_open_with_balanced_books(demo):
+    from minka.books import selectors as books
+    from minka.market.models import Closing, Enterprise, Lot, Refund
+
+    enterprise = Enterprise.objects.get()
+    periods = list(enterprise.book.periods.order_by("start"))
+    assert [p.is_closed for p in periods] == [True, True, False]
+    debit, credit = books.totals(books.trial_balance(enterprise.book))
+    assert debit == credit
+    for closing in Closing.objects.all():  # every céntimo of each surplus is accounted for
+        funds = sum((Decimal(v) for v in closing.funds.values()), Decimal(0))
+        refunds = sum(r.amount for r in Refund.objects.filter(closing=closing))
+        assert closing.surplus > 0 and closing.reserve + funds + refunds == closing.surplus
+    assert Lot.objects.filter(branded=True).exists()
+    assert books.balance(enterprise.book, "1011") >= 0  # the cash box never shows a negative balance
