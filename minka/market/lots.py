@@ -62,11 +62,14 @@ def charter_reasons(enterprise, deliveries, made_on):
             if below:
                 reasons.append(_("Sin transición agroecológica suficiente (%(stage)s o más): %(who)s.") % {
                     "stage": Stage(minimum).label, "who": ", ".join(sorted(below))})
-        elif rule.kind == BrandRule.Kind.QUALITY:
-            failed = sorted({d.household.name for d in deliveries
-                             if d.product.chain.code in ("milk", "dairy") and (d.quality_test is None or not d.quality_test.passed)})
+        elif rule.kind == BrandRule.Kind.QUALITY:  # products whose chain has quality tests must have passed one
+            from minka.chains.models import Measure
+
+            tested = set(Measure.objects.filter(purpose="quality").values_list("chain_id", flat=True))
+            failed = sorted({d.household.name for d in deliveries if d.product.chain_id in tested
+                             and (d.quality_test is None or not d.quality_test.passed)})
             if failed:
-                reasons.append(_("Leche sin prueba de calidad aprobada: %(who)s.") % {"who": ", ".join(failed)})
+                reasons.append(_("Entregas sin prueba de calidad aprobada: %(who)s.") % {"who": ", ".join(failed)})
         elif rule.kind == BrandRule.Kind.DISTRICTS:
             codes = [code.strip() for code in rule.parameter.split(",") if code.strip()]
             outside = sorted({h.name for h in households
