@@ -25,6 +25,22 @@ def _current_period(enterprise):
             or Period.objects.filter(book=enterprise.book).order_by("-start").first())
 
 
+def _submitted(request, form, allowed, act):
+    """On a POST: refused (404) without the right; with a valid form, the service `act(data)` is
+    called and its result returned; a refusal of the service becomes the form's error (None)."""
+    if request.method != "POST":
+        return None
+    if not allowed:
+        raise Http404
+    if not form.is_valid():
+        return None
+    try:
+        return act(form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        form.add_error(None, error)
+        return None
+
+
 @login_required
 def enterprise_list(request):
     enterprises = list(selectors.enterprises_for(request.user))
@@ -42,18 +58,12 @@ def enterprise_home(request, pk):
     enterprise = selectors.get_enterprise_for_user(request.user, pk)
     keeps = can(request.user, KEEP_BOOKS, enterprise.territory)
     form = DeliveryForm(request.POST or None, enterprise=enterprise)
-    if request.method == "POST":
-        if not keeps:
-            raise Http404
-        if form.is_valid():
-            try:
-                delivery = services.record_delivery(actor=request.user, enterprise=enterprise, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Entrega registrada: S/ %(a)s a %(h)s.") % {
-                    "a": delivery.amount, "h": delivery.household})
-                return redirect("enterprise_home", pk=pk)
+    delivery = _submitted(request, form, keeps, lambda data: services.record_delivery(
+        actor=request.user, enterprise=enterprise, **data))
+    if delivery is not None:
+        messages.success(request, _("Entrega registrada: S/ %(a)s a %(h)s.") % {"a": delivery.amount,
+                                                                              "h": delivery.household})
+        return redirect("enterprise_home", pk=pk)
     producers = selectors.producers(enterprise)
     return render(request, "market/enterprise_home.html", {
         "enterprise": enterprise, "keeps": keeps, "form": form, "producers": producers,
@@ -93,14 +103,11 @@ def payment_create(request, pk):
     enterprise = selectors.get_enterprise_for_user(request.user, pk, KEEP_BOOKS)
     initial = {"household": request.GET.get("familia")}
     form = PaymentForm(request.POST or None, enterprise=enterprise, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            payment = services.pay_producer(actor=request.user, enterprise=enterprise, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Pago registrado."))
-            return redirect("producer_statement", pk=pk, household=payment.household_id)
+    payment = _submitted(request, form, True, lambda data: services.pay_producer(
+        actor=request.user, enterprise=enterprise, **data))
+    if payment is not None:
+        messages.success(request, _("Pago registrado."))
+        return redirect("producer_statement", pk=pk, household=payment.household_id)
     return render(request, "market/payment_form.html", {"enterprise": enterprise, "form": form})
 
 
@@ -148,25 +155,17 @@ def lot_list(request, pk):
     # what the plant can still use: the last 90 days' deliveries with something left
     recent = available.filter(date__gte=timezone.localdate() - datetime.timedelta(days=90)) if not request.POST else available
     form = LotForm(request.POST or None, deliveries=recent)
-    if request.method == "POST":
-        if not keeps:
-            raise Http404
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                lot = services.make_lot(actor=request.user, enterprise=enterprise, code=data["code"],
-                                        product=data["product"], made_on=data["made_on"], quantity=data["quantity"],
-                                        best_before=data["best_before"],
-                                        deliveries=[(d, d.left) for d in data["deliveries"]])
-            except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, error)
-            else:
-                if lot.branded:
-                    messages.success(request, _("Lote %(l)s registrado con la marca.") % {"l": lot})
-                else:
-                    messages.warning(request, _("Lote %(l)s registrado sin la marca: %(r)s") % {
-                        "l": lot, "r": " ".join(lot.not_branded_because)})
-                return redirect("lot_list", pk=pk)
+    lot = _submitted(request, form, keeps, lambda data: services.make_lot(
+        actor=request.user, enterprise=enterprise, code=data["code"], product=data["product"],
+        made_on=data["made_on"], quantity=data["quantity"], best_before=data["best_before"],
+        deliveries=[(d, d.left) for d in data["deliveries"]]))
+    if lot is not None:
+        if lot.branded:
+            messages.success(request, _("Lote %(l)s registrado con la marca.") % {"l": lot})
+        else:
+            messages.warning(request, _("Lote %(l)s registrado sin la marca: %(r)s") % {
+                "l": lot, "r": " ".join(lot.not_branded_because)})
+        return redirect("lot_list", pk=pk)
     return render(request, "market/lot_list.html", {
         "enterprise": enterprise, "keeps": keeps, "form": form,
         "lots": Lot.objects.filter(enterprise=enterprise).select_related("product__unit")[:50]})
@@ -181,20 +180,12 @@ def sale_list(request, pk):
     enterprise = selectors.get_enterprise_for_user(request.user, pk)
     keeps = can(request.user, KEEP_BOOKS, enterprise.territory)
     form = SaleForm(request.POST or None, enterprise=enterprise)
-    if request.method == "POST":
-        if not keeps:
-            raise Http404
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                sale = services.sell(actor=request.user, enterprise=enterprise, customer=data["customer"],
-                                     date=data["date"], lines=[(data["lot"], data["quantity"], data["unit_price"])])
-            except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Venta N.º %(n)s registrada: S/ %(a)s.") % {"n": sale.number,
-                                                                                      "a": sale.amount})
-                return redirect("sale_list", pk=pk)
+    sale = _submitted(request, form, keeps, lambda data: services.sell(
+        actor=request.user, enterprise=enterprise, customer=data["customer"], date=data["date"],
+        lines=[(data["lot"], data["quantity"], data["unit_price"])]))
+    if sale is not None:
+        messages.success(request, _("Venta N.º %(n)s registrada: S/ %(a)s.") % {"n": sale.number, "a": sale.amount})
+        return redirect("sale_list", pk=pk)
     sales = Sale.objects.filter(enterprise=enterprise).select_related("customer").prefetch_related(
         "lines__lot__product", "receipts")[:50]
     return render(request, "market/sale_list.html", {
@@ -213,14 +204,9 @@ def sale_receive(request, pk, sale):
     enterprise = selectors.get_enterprise_for_user(request.user, pk, KEEP_BOOKS)
     sale = get_object_or_404(Sale, pk=sale, enterprise=enterprise)
     form = ReceiptForm(request.POST or None, initial={"amount": services.unpaid(sale)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.receive(actor=request.user, sale=sale, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Cobro registrado."))
-            return redirect("sale_list", pk=pk)
+    if _submitted(request, form, True, lambda data: services.receive(actor=request.user, sale=sale, **data)):
+        messages.success(request, _("Cobro registrado."))
+        return redirect("sale_list", pk=pk)
     return render(request, "market/simple_form.html", {
         "enterprise": enterprise, "form": form, "back": "sale_list",
         "title": _("Cobrar la venta N.º %(n)s (%(c)s)") % {"n": sale.number, "c": sale.customer}})
@@ -235,17 +221,10 @@ def cost_list(request, pk):
     enterprise = selectors.get_enterprise_for_user(request.user, pk)
     keeps = can(request.user, KEEP_BOOKS, enterprise.territory)
     form = CostForm(request.POST or None)
-    if request.method == "POST":
-        if not keeps:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.record_cost(actor=request.user, enterprise=enterprise, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Costo registrado."))
-                return redirect("cost_list", pk=pk)
+    if _submitted(request, form, keeps, lambda data: services.record_cost(
+            actor=request.user, enterprise=enterprise, **data)):
+        messages.success(request, _("Costo registrado."))
+        return redirect("cost_list", pk=pk)
     return render(request, "market/cost_list.html", {
         "enterprise": enterprise, "keeps": keeps, "form": form,
         "costs": Cost.objects.filter(enterprise=enterprise).select_related("account")[:50]})
