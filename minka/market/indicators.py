@@ -63,3 +63,13 @@ def income_by_place(enterprise, start, end, level="district"):
                 totals[unit][0] += 1
                 totals[unit][1] += sum(per_family[household.pk].values(), ZERO)
     return {unit: tuple(values) for unit, values in totals.items()}
+
+
+def new_outlets(enterprise, start, end):
+    """The market outlets (customers) whose first sale falls between two dates: a program indicator."""
+    from django.db.models import Min
+
+    from .models import Customer
+
+    return list(Customer.objects.filter(enterprise=enterprise).annotate(first=Min("sales__date")).filter(
+        first__gte=start, first__lte=end).order_by("first", "name"))

@@ -181,6 +181,16 @@ class Price(models.Model):
             models.CheckConstraint(condition=Q(quality_factor__gt=0), name="price_quality_factor_positive"),
         ]
 
+    def clean(self):
+        """Two prices of the same product and grade never cover the same day (wherever they are entered)."""
+        from django.core.exceptions import ValidationError
+
+        if self.valid_from and self.valid_to and Price.objects.filter(
+                enterprise_id=self.enterprise_id, product_id=self.product_id, grade=self.grade,
+                valid_from__lte=self.valid_to, valid_to__gte=self.valid_from).exclude(pk=self.pk).exists():
+            raise ValidationError(_("Ya hay un precio de %(p)s calidad %(g)s en esas fechas.") % {
+                "p": self.product.label, "g": self.grade})
+
 
 class Delivery(models.Model):
     """A producer's delivery at a collection centre, priced by the price list of its day and grade.

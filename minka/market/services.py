@@ -86,10 +86,6 @@ def set_price(*, actor, enterprise, product, grade, price, valid_from, valid_to,
     check_enterprise(actor, enterprise)
     if product.kind != Product.Kind.RAW:
         raise ValidationError(_("Solo se fijan precios de acopio para materias primas."))
-    if Price.objects.filter(enterprise=enterprise, product=product, grade=grade, valid_from__lte=valid_to,
-                            valid_to__gte=valid_from).exists():
-        raise ValidationError(_("Ya hay un precio de %(p)s calidad %(g)s en esas fechas.") % {"p": product.label,
-                                                                                         "g": grade})
     row = Price(enterprise=enterprise, product=product, grade=grade, price=Decimal(str(price)), valid_from=valid_from,
                 valid_to=valid_to, quality_factor=Decimal(str(quality_factor)))
     row.full_clean()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("lote/<str:code>/", public.lot_page, name="lot_public"),
     path("empresa/<int:pk>/ventas/", views.sale_list, name="sale_list"),
     path("empresa/<int:pk>/ventas/<int:sale>/cobrar/", views.sale_receive, name="sale_receive"),
+    path("empresa/<int:pk>/ventas/<int:sale>/", views.sale_invoice, name="sale_invoice"),
     path("empresa/<int:pk>/costos/", views.cost_list, name="cost_list"),
     path("empresa/<int:pk>/cierre/<int:period>/", views.period_closing, name="period_closing"),
     path("empresa/<int:pk>/cierre/<int:period>/productor/<int:household>.pdf", public.refund_statement,

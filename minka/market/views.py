@@ -192,7 +192,21 @@ def sale_list(request, pk):
         "enterprise": enterprise, "keeps": keeps, "form": form, "sales": sales,
         "by_channel": [(Customer.Channel(code).label, total)
                        for code, total in selectors.revenue_by(enterprise, "sale__customer__channel")],
-        "by_product": selectors.revenue_by(enterprise, "lot__product__name")})
+        "by_product": selectors.revenue_by(enterprise, "lot__product__name"),
+        "by_outlet": selectors.revenue_by(enterprise, "sale__customer__name")})
+
+
+@login_required
+def sale_invoice(request, pk, sale):
+    """The sale's printable invoice (comprobante), with what has been received of it."""
+    from .models import Sale
+
+    enterprise = selectors.get_enterprise_for_user(request.user, pk)
+    sale = get_object_or_404(Sale.objects.select_related("customer", "enterprise__organisation"), pk=sale,
+                             enterprise=enterprise)
+    return render(request, "market/invoice.html", {
+        "enterprise": enterprise, "sale": sale, "lines": sale.lines.select_related("lot__product__unit"),
+        "receipts": sale.receipts.order_by("date"), "unpaid": services.unpaid(sale)})
 
 
 @login_required

@@ -216,3 +216,24 @@ def test_each_producer_gets_a_statement_of_their_share_in_spanish_and_quechua(cl
         assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
         assert f"-{language}.pdf" in response["Content-Disposition"]
     assert client.get(reverse("refund_statement", args=[dairy.pk, period.pk, dairy.second.pk])).status_code == 404
+
+
+def test_an_invoice_per_sale_and_new_outlets_counted(client_for, dairy, producer):
+    from django.urls import reverse
+
+    from minka.market import indicators
+
+    a = dairy.deliver(producer, datetime.date(2024, 3, 1), "300")
+    lot = services.make_lot(actor=dairy.manager, enterprise=dairy, code="Q-1", product=dairy.cheese,
+                            made_on=datetime.date(2024, 3, 3), quantity="42", deliveries=[(a, "300")])
+    fair = Customer.objects.create(enterprise=dairy, name="Feria de Urcos", channel="fair", ruc="20123456789")
+    shop = Customer.objects.create(enterprise=dairy, name="Bodega", channel="shop")
+    sale = services.sell(actor=dairy.manager, enterprise=dairy, customer=fair, date=datetime.date(2024, 3, 10),
+                         lines=[(lot, "10", "25")])
+    services.sell(actor=dairy.manager, enterprise=dairy, customer=shop, date=datetime.date(2024, 7, 10),
+                  lines=[(lot, "2", "25")])
+    services.receive(actor=dairy.manager, sale=sale, date=datetime.date(2024, 3, 20), amount="100", method="cash")
+    page = client_for(dairy.manager).get(reverse("sale_invoice", args=[dairy.pk, sale.pk])).content.decode()
+    assert "Comprobante N.º 1" in page and "20123456789" in page and "250.00" in page and "150.00" in page
+    assert indicators.new_outlets(dairy, datetime.date(2024, 1, 1), datetime.date(2024, 6, 30)) == [fair]
+    assert indicators.new_outlets(dairy, datetime.date(2024, 7, 1), datetime.date(2024, 12, 31)) == [shop]

@@ -128,3 +128,11 @@ def test_shares_are_paid_into_the_members_capital(enterprise, producer):
         services.contribute_shares(actor=enterprise.manager, member=member, date=datetime.date(2024, 2, 1),
                                    amount="0")
     assert balanced(enterprise)
+
+
+def test_two_prices_never_cover_the_same_day(enterprise):
+    with pytest.raises(ValidationError, match="Ya hay un precio"):
+        services.set_price(actor=enterprise.manager, enterprise=enterprise, product=enterprise.milk, grade="A",
+                           price="1.50", valid_from=datetime.date(2024, 12, 1), valid_to=datetime.date(2025, 1, 31))
+    services.set_price(actor=enterprise.manager, enterprise=enterprise, product=enterprise.milk, grade="A",
+                       price="1.50", valid_from=datetime.date(2025, 1, 1), valid_to=datetime.date(2025, 12, 31))
