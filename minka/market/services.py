@@ -334,8 +334,8 @@ def sell(*, actor, enterprise, customer, date, lines):
         total += amount
     if not rows:
         raise ValidationError(_("Una venta tiene al menos una línea."))
-    number = (Sale.objects.filter(enterprise=enterprise).select_for_update().aggregate(n=models.Max("number"))["n"]
-              or 0) + 1
+    type(enterprise).objects.select_for_update().get(pk=enterprise.pk)  # invoices are numbered one at a time
+    number = (Sale.objects.filter(enterprise=enterprise).aggregate(n=models.Max("number"))["n"] or 0) + 1
     entry = ledger.post_entry(actor=actor, book=enterprise.book, date=date, source="market.sale",
                               memo=_("Venta N.º %(n)s a %(c)s") % {"n": number, "c": customer},
                               lines=[Posting(RECEIVABLES, debit=total), Posting(SALES, credit=total)])
