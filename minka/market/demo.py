@@ -38,6 +38,24 @@ def _products():
         "name": "Queso fresco", "name_quz": "Quesillo", "name_fr": "Fromage frais", "name_en": "Fresh cheese",
         "kind": Product.Kind.PROCESSED, "unit": Unit.objects.get(code="kg"), "chain": ValueChain.objects.get(code="dairy"),
         "made_from": milk, "max_yield": Decimal("0.14")})  # about 7 L of milk per kg of fresh cheese
+    kg = Unit.objects.get(code="kg")
+    # the rest of the catalogue the enterprise works with (priced and bought when the lines start)
+    more = [("guinea-pig-kg", "Carne de cuy", "Quwi aycha", "Viande de cochon d'Inde", "Guinea pig meat", "guinea-pig"),
+            ("native-potato", "Papa nativa", "Papa", "Pomme de terre native", "Native potato", "native-potato"),
+            ("mushroom", "Hongo fresco", "Chaqlla k'allampa", "Champignon frais", "Fresh mushroom", "mushroom")]
+    for code, es, quz, fr, en, chain in more:
+        Product.objects.get_or_create(code=code, defaults={"name": es, "name_quz": quz, "name_fr": fr, "name_en": en,
+                                                           "kind": Product.Kind.RAW, "unit": kg,
+                                                           "chain": ValueChain.objects.get(code=chain)})
+    Product.objects.get_or_create(code="yoghurt", defaults={
+        "name": "Yogur", "name_quz": "Yogur", "name_fr": "Yaourt", "name_en": "Yoghurt", "kind": Product.Kind.PROCESSED,
+        "unit": Unit.objects.get(code="l"), "chain": ValueChain.objects.get(code="dairy"), "made_from": milk,
+        "max_yield": Decimal("1")})
+    Product.objects.get_or_create(code="dried-mushroom", defaults={
+        "name": "Hongo deshidratado", "name_quz": "Ch'akisqa k'allampa", "name_fr": "Champignon séché",
+        "name_en": "Dried mushroom", "kind": Product.Kind.PROCESSED, "unit": kg,
+        "chain": ValueChain.objects.get(code="mushroom"), "made_from": Product.objects.get(code="mushroom"),
+        "max_yield": Decimal("0.12")})  # about 8 kg of fresh mushrooms per kg dried
     return {"milk": milk, "guinea-pig": guinea_pig, "cheese": cheese}
 
 
