@@ -5,6 +5,7 @@ import datetime
 
 from django.urls import reverse
 
+from minka.market import services
 from minka.market.models import Delivery, Payment
 from minka.market.tests.conftest import D
 
@@ -44,14 +45,25 @@ def test_the_manager_records_a_delivery_and_pays_through_the_pages(client_for, e
 
 
 def test_nobody_outside_the_enterprise_sees_it(client_for, enterprise, producer, technician, officer):
+    period = enterprise.book.periods.first()
+    delivery = services.record_delivery(actor=enterprise.manager, enterprise=enterprise, date=datetime.date(2024, 3, 1),
+                                        centre=enterprise.centre, household=producer, product=enterprise.milk,
+                                        quantity="10", grade="A")
     urls = [reverse("enterprise_home", args=[enterprise.pk]), reverse("payment_create", args=[enterprise.pk]),
             reverse("producer_statement", args=[enterprise.pk, producer.pk]),
-            reverse("book_detail", args=[enterprise.book.code]), reverse("enterprise_list")]
+            reverse("book_detail", args=[enterprise.book.code]), reverse("enterprise_list"),
+            reverse("delivery_correct", args=[enterprise.pk, delivery.pk]), reverse("lot_list", args=[enterprise.pk]),
+            reverse("sale_list", args=[enterprise.pk]), reverse("cost_list", args=[enterprise.pk]),
+            reverse("period_closing", args=[enterprise.pk, period.pk]),
+            reverse("refund_statement", args=[enterprise.pk, period.pk, producer.pk]),
+            reverse("period_close", args=[enterprise.book.code, period.pk])]
     for outsider in (technician, officer):
         client = client_for(outsider)
         for url in urls:
-            assert client.get(url).status_code == 404, url
+            assert client.get(url).status_code in (404, 405), url
+            assert client.post(url, {"quantity": "1"}).status_code in (404, 405), url
         assert "Empresa" not in client.get(reverse("home")).content.decode().split("</nav>")[0]
+    assert Delivery.objects.count() == 1 and enterprise.book.entries.count() == 1  # nothing written by them
 
 
 def test_a_coordinator_reads_the_books_but_records_nothing(client_for, enterprise, producer, coordinator):
