@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from minka.accounts.permissions import KEEP_BOOKS, can
+from minka.accounts.permissions import KEEP_BOOKS, VIEW_BOOKS, can, has_capability
 from minka.books.models import Period
 from minka.people.models import Household
 
@@ -46,7 +46,7 @@ def enterprise_list(request):
     enterprises = list(selectors.enterprises_for(request.user))
     if len(enterprises) == 1:
         return redirect("enterprise_home", pk=enterprises[0].pk)
-    if not enterprises:
+    if not enterprises and not has_capability(request.user, VIEW_BOOKS):
         raise Http404
     return render(request, "market/enterprise_list.html", {"enterprises": enterprises})
 

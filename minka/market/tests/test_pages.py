@@ -62,7 +62,7 @@ def test_nobody_outside_the_enterprise_sees_it(client_for, enterprise, producer,
         for url in urls:
             assert client.get(url).status_code in (404, 405), url
             assert client.post(url, {"quantity": "1"}).status_code in (404, 405), url
-        assert "Empresa" not in client.get(reverse("home")).content.decode().split("</nav>")[0]
+        assert "Empresa" not in client.get(reverse("home"), follow=True).content.decode().split("</nav>")[0]
     assert Delivery.objects.count() == 1 and enterprise.book.entries.count() == 1  # nothing written by them
 
 
@@ -80,3 +80,13 @@ def test_a_coordinator_reads_the_books_but_records_nothing(client_for, enterpris
     period.refresh_from_db()
     assert not period.is_closed
     assert datetime.date(2024, 1, 1) == period.start
+
+
+def test_someone_who_keeps_other_books_finds_no_enterprise_in_their_scope(client_for, enterprise, places):
+    from minka.accounts.models import Role
+    from minka.conftest import make_user
+
+    client = client_for(make_user("credito", Role.CREDIT, places["ocongate"]))  # the province's books are not theirs
+    page = client.get(reverse("enterprise_list")).content.decode()
+    assert "No hay ninguna empresa en su ámbito" in page and "Ausangate" not in page
+    assert client.get(reverse("enterprise_home", args=[enterprise.pk])).status_code == 404
