@@ -6,7 +6,7 @@ services, so the demo's books are what the real ones would be."""
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from minka.books import services as ledger
@@ -109,6 +109,7 @@ def create_enterprise(rng, *, manager):
             services.contribute_shares(actor=manager, member=member, date=datetime.date(2025, 7, 1), amount="50")
     today, day, deliveries = timezone.localdate(), datetime.date(2025, 7, 15), 0
     while day <= min(today, datetime.date(2026, 11, 30)):
+        _fresh_statistics()
         if day.day > 20:  # at the end of each month, what was owed until then is paid
             payments = [(family, services.owed_to(enterprise, family), "cash" if rng.random() < 0.7 else "transfer")
                         for family in sorted({family for family, _c, _p in members}, key=lambda family: family.pk)]
@@ -137,6 +138,16 @@ def create_enterprise(rng, *, manager):
         day = day.replace(day=28) if day.day == 15 else (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=15)
     _close_and_pay(enterprise, manager, today)
     return deliveries
+
+
+def _fresh_statistics():
+    """On PostgreSQL, the planner learns the size of the tables this bulk load fills as it goes (each
+    fortnight): without it, the queries of the services on new, growing tables can be planned badly."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE books_entry, books_line, market_delivery, market_payment, market_lot, "
+                           "market_lotinput, market_saleline, market_sale, market_member, chains_record, "
+                           "chains_practiceassessment, people_household")
 
 
 COSTS = [("processing", "6211", "Jornales de la planta quesera", "2400"), ("transport", "6311", "Flete a Cusco", "450"),
