@@ -62,6 +62,9 @@ def ensure_value_chains():
     from minka.books import catalogue as chart
 
     chart.load(apps)
+    from minka.credit import catalogue as fund
+
+    fund.load(apps)
 
 
 def build_territory():

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "minka.observatory",
     "minka.books",
     "minka.market",
+    "minka.credit",
     "minka.demo",
 ]
 

@@ -17,19 +17,24 @@ MANAGE_FORMS = "manage_forms"  # publish XLSForms, review submissions
 VALIDATE_FIGURES = "validate_figures"  # a community confirms or contests its figures before publication
 VIEW_BOOKS = "view_books"  # read the ledgers of the enterprise and the funds in the scope
 KEEP_BOOKS = "keep_books"  # post entries, open and close periods
+VIEW_CREDIT = "view_credit"  # loans, applications and instalments of the families in the scope
+APPLY_CREDIT = "apply_credit"  # file a family's or an organisation's loan application
+RUN_FUND = "run_fund"  # committee decisions, disbursements, repayments, write-offs, guarantees
 
 CAPABILITIES = {
     Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
-                 MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, KEEP_BOOKS},
+                 MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, KEEP_BOOKS, VIEW_CREDIT, APPLY_CREDIT, RUN_FUND},
     # Coordinators read the books they answer for to funders; the managers keep them.
     Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
-                       MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS},
+                       MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, VIEW_CREDIT},
     # Technicians write down the assembly's decision when its leaders have no account.
-    Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, EDIT_INFRASTRUCTURE, VALIDATE_FIGURES},
+    # Technicians help families apply for a loan and remind them of their instalments.
+    Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, EDIT_INFRASTRUCTURE, VALIDATE_FIGURES,
+                      VIEW_CREDIT, APPLY_CREDIT},
     # Municipal officers keep their district's inventory of works; they read families' records.
     Role.MUNICIPAL: {VIEW_PEOPLE, EXPORT_PEOPLE, EDIT_INFRASTRUCTURE},
     Role.ENTERPRISE: {VIEW_PEOPLE, VIEW_BOOKS, KEEP_BOOKS},
-    Role.CREDIT: {VIEW_PEOPLE, VIEW_BOOKS, KEEP_BOOKS},
+    Role.CREDIT: {VIEW_PEOPLE, VIEW_BOOKS, KEEP_BOOKS, VIEW_CREDIT, APPLY_CREDIT, RUN_FUND},
     Role.COMMUNITY: {VIEW_PEOPLE, VALIDATE_FIGURES},
 }
 

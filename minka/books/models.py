@@ -109,6 +109,12 @@ class Entry(models.Model):
                                     related_name="reversed_by", verbose_name=_("revierte"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # An operation in another currency (a grant in EUR): the amount received and the day's rate that
+    # turned it into the soles of the lines.
+    foreign_currency = models.CharField(_("moneda de origen"), max_length=3, blank=True)
+    foreign_amount = models.DecimalField(_("monto en moneda de origen"), max_digits=14, decimal_places=2, null=True,
+                                         blank=True)
+    exchange_rate = models.DecimalField(_("tipo de cambio"), max_digits=12, decimal_places=6, null=True, blank=True)
 
     class Meta:
         verbose_name = _("asiento")

@@ -71,10 +71,14 @@ def open_period(*, actor, book, name, start, end):
 
 
 @transaction.atomic
-def post_entry(*, actor, book, date, memo, lines, source="", reverses=None):
+def post_entry(*, actor, book, date, memo, lines, source="", reverses=None, foreign=None, agreed=False):
     """Post one balanced entry: at least two lines, each a positive debit or credit to a postable
-    account, debits equal to credits to the céntimo, dated in an open period."""
-    check_books(actor, book)
+    account, debits equal to credits to the céntimo, dated in an open period. `foreign` is
+    (currency, amount, rate) for an operation in another currency, kept with the entry. `agreed`: the
+    caller has checked an agreement between two entities that lets the actor post this entry in a book
+    they do not keep (a refund paid by the enterprise into a member's loan)."""
+    if not agreed:
+        check_books(actor, book)
     if not memo or not memo.strip():
         raise ValidationError(_("El asiento necesita una glosa."))
     Book.objects.select_for_update().get(pk=book.pk)  # entries of a book are numbered one at a time
@@ -100,8 +104,10 @@ def post_entry(*, actor, book, date, memo, lines, source="", reverses=None):
     if debits != credits:
         raise ValidationError(_("El asiento no cuadra: debe %(d)s, haber %(c)s.") % {"d": debits, "c": credits})
     number = (Entry.objects.filter(book=book).aggregate(n=Max("number"))["n"] or 0) + 1
+    currency, amount, rate = foreign or ("", None, None)
     entry = Entry(book=book, period=period, number=number, date=date, memo=memo.strip()[:255], source=source,
-                  reverses=reverses, recorded_by=actor)
+                  reverses=reverses, recorded_by=actor, foreign_currency=currency, foreign_amount=amount,
+                  exchange_rate=rate)
     entry.full_clean()
     entry.save()
     for row in rows:

@@ -18,6 +18,15 @@ from minka.territory.demo import create_infrastructure
 from minka.territory.models import Territory
 
 
+def fresh_statistics():
+    """On PostgreSQL, statistics of the tables a bulk load has just filled: the planner would otherwise
+    plan the next step's joins for the empty tables it last saw (nested loops over thousands of rows,
+    minutes instead of milliseconds, in a test database that other tests keep emptying)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 class Command(BaseCommand):
     help = "Create the demo territory, families, field records and one user per role. Only ever for a demo."
 
@@ -25,9 +34,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         with paused():  # one full refresh at the end rather than one per commit
             families, users, records, trainings, works, forms = self.load()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # fresh statistics after a bulk load, for the planner
-                cursor.execute("ANALYZE")
         values = refresh_indicators()
         validate_demo_figures()  # after the values: communities confirm the figures they were shown
         if families or records:
@@ -40,9 +46,11 @@ class Command(BaseCommand):
     def load(self):
         families = load_demo()
         users = create_demo_users()
+        fresh_statistics()
         rng = random.Random(2021)
         technicians = demo_technicians()
         records = create_field_records(rng, technicians=technicians)
+        fresh_statistics()
         trainings = create_trainings(rng, recorded_by=technicians["default"])
         works = create_infrastructure(rng)
         # The shipped questionnaires, ready for ODK Collect on the demo (Cusco: D'Ausangate and Pomacanchi).
@@ -52,4 +60,5 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
 
         self.deliveries = create_enterprise(rng, manager=get_user_model().objects.get(username="empresa"))
+        fresh_statistics()
         return families, users, records, trainings, works, forms
