@@ -7,6 +7,7 @@ transaction; nothing is edited: a correction is a reversal."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -68,9 +69,10 @@ class Grant(models.Model):
         verbose_name_plural = _("aportes de capital")
         ordering = ["date", "pk"]
         constraints = [
+            # (that the two pools add up to the amount is checked by the service: SQLite compares sums of
+            # decimals as floating point numbers)
             models.CheckConstraint(condition=Q(amount__gt=0) & Q(rate__gt=0) & Q(loan_pool__gte=0)
-                                   & Q(guarantee_pool__gte=0)
-                                   & Q(amount_pen=F("loan_pool") + F("guarantee_pool")), name="grant_split_adds_up"),
+                                   & Q(guarantee_pool__gte=0), name="grant_positive"),
         ]
 
 
@@ -146,6 +148,31 @@ class LoanProduct(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        errors = {}
+        if self.tea is not None and self.tea <= 0:
+            errors["tea"] = _("La tasa efectiva anual debe ser mayor que cero.")
+        if self.penalty_tea is not None and self.penalty_tea < 0:
+            errors["penalty_tea"] = _("La tasa moratoria no puede ser negativa.")
+        if self.min_amount is not None and self.min_amount <= 0:
+            errors["min_amount"] = _("El monto mínimo debe ser mayor que cero.")
+        if self.min_amount is not None and self.max_amount is not None and self.max_amount < self.min_amount:
+            errors["max_amount"] = _("El monto máximo no puede ser menor que el mínimo.")
+        if not self.min_term:
+            errors["min_term"] = _("El plazo debe ser de al menos un mes.")
+        elif self.max_term is not None and self.max_term < self.min_term:
+            errors["max_term"] = _("El plazo máximo no puede ser menor que el mínimo.")
+        for name in ("due_months", "moratorium_months"):
+            months = getattr(self, name)
+            if not isinstance(months, list) or any(not isinstance(m, int) or not 1 <= m <= 12 for m in months):
+                errors[name] = _("Indique meses del 1 al 12, p. ej. [5, 6].")
+        if self.frequency == Frequency.SEASONAL and not self.due_months:
+            errors["due_months"] = _("Un producto estacional necesita sus meses de pago.")
+        if (isinstance(self.moratorium_months, list) and len(set(self.moratorium_months)) == 12):
+            errors["moratorium_months"] = _("Una moratoria de todo el año no deja cuándo pagar el capital.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Borrower(models.Model):
@@ -395,8 +422,6 @@ class Repayment(models.Model):
         ordering = ["loan", "date", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["loan", "number"], name="repayment_unique_number"),
-            models.CheckConstraint(condition=Q(amount=F("fee") + F("penalty") + F("interest") + F("principal")),
-                                   name="repayment_allocation_adds_up"),
         ]
 
 
