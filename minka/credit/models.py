@@ -489,6 +489,19 @@ class GuaranteeAgreement(models.Model):
     def __str__(self):
         return f"{self.lender} · {self.reference}"
 
+    def clean(self):
+        errors = {}
+        if self.coverage_percent is not None and not 0 < self.coverage_percent <= 100:
+            errors["coverage_percent"] = _("La cobertura va de más de 0 a 100 %.")
+        if self.cap_per_borrower is not None and self.cap_per_borrower <= 0:
+            errors["cap_per_borrower"] = _("El tope por prestatario debe ser mayor que cero.")
+        if self.leverage_limit is not None and self.leverage_limit <= 0:
+            errors["leverage_limit"] = _("El apalancamiento debe ser mayor que cero.")
+        if self.ends_on and self.signed_on and self.ends_on < self.signed_on:
+            errors["ends_on"] = _("El convenio no puede vencer antes de firmarse.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class GuaranteedLoan(Borrower):
     """A loan the partner lender made under the agreement, as the lender reports it."""

@@ -232,7 +232,7 @@ def disburse(*, actor, application, date, amount=None):
     """Pay out an approved loan, at most the amount approved, from the loan pool's cash: the schedule
     is built and kept, the TCEA with it, and the entry posted (the disbursement fee stays in the fund)."""
     check_fund(actor, application.fund)
-    application = Application.objects.select_for_update().select_related("decision", "product", "innovation").get(
+    application = Application.objects.select_for_update(of=("self",)).select_related("decision", "product", "innovation").get(
         pk=application.pk)
     if application.status != Application.Status.APPROVED:
         raise ValidationError(_("Solo se desembolsa una solicitud aprobada."))
@@ -333,7 +333,7 @@ def repay(*, actor, loan, date, amount, method=Repayment.Method.CASH, enterprise
     interest → principal. What is left after the next instalment prepays principal, and the remaining
     instalments are recomputed on the lower balance (same dates, smaller instalments). Never more than
     pays the loan off. Paid with a member's surplus refund, the enterprise's book records it too."""
-    loan = Loan.objects.select_for_update().select_related("fund__book").get(pk=loan.pk)
+    loan = Loan.objects.select_for_update(of=("self",)).select_related("fund__book").get(pk=loan.pk)
     fund = loan.fund
     check_fund(actor, fund)
     amount = money(amount)
@@ -447,7 +447,7 @@ def reverse_repayment(*, actor, repayment, date, reason):
     """Undo a repayment recorded by mistake: the latest one of its loan, with a reason. Its entries are
     reversed, the instalments get back what it paid (and the penalty it charged), a prepayment's
     schedule gives way to the one before, and a loan it closed is open again."""
-    loan = Loan.objects.select_for_update().select_related("fund__book").get(pk=repayment.loan_id)
+    loan = Loan.objects.select_for_update(of=("self",)).select_related("fund__book").get(pk=repayment.loan_id)
     check_fund(actor, loan.fund)
     repayment = Repayment.objects.select_for_update().get(pk=repayment.pk)
     if not (reason or "").strip():
@@ -512,7 +512,7 @@ def write_off(*, actor, loan, date, reason):
     """Take a loan that will not be repaid off the books, with the reason: only once it has reached
     the last risk category (loss, by default more than 120 days past due). What is still owed is
     recorded as a loss; the loan's history stays."""
-    loan = Loan.objects.select_for_update().select_related("fund__book").get(pk=loan.pk)
+    loan = Loan.objects.select_for_update(of=("self",)).select_related("fund__book").get(pk=loan.pk)
     check_fund(actor, loan.fund)
     if not (reason or "").strip():
         raise ValidationError(_("Un castigo necesita su motivo."))
