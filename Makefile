@@ -76,6 +76,7 @@ bench: $(VENV)/.installed postgresql
 	$(PY) bench/territory_rollup.py
 	$(PY) bench/ingest.py
 	scripts/with-postgres.sh $(PY) bench/ingest.py
+	scripts/with-postgres.sh $(PY) bench/portfolio.py
 	scripts/with-postgres.sh $(PY) bench/analytics.py
 
 clean:
