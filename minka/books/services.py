@@ -117,9 +117,9 @@ def post_entry(*, actor, book, date, memo, lines, source="", reverses=None, fore
 
 
 @transaction.atomic
-def reverse_entry(*, actor, entry, date, memo="", source=""):
+def reverse_entry(*, actor, entry, date, memo="", source="", agreed=False):
     """Undo an entry with its mirror image (each debit becomes a credit), dated in an open period:
-    the original stays as it was. An entry is reversed once."""
+    the original stays as it was. An entry is reversed once. `agreed`: as for `post_entry`."""
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     if Entry.objects.filter(reverses=entry).exists():
         raise ValidationError(_("El asiento %(n)s ya fue revertido.") % {"n": entry.number})
@@ -129,7 +129,7 @@ def reverse_entry(*, actor, entry, date, memo="", source=""):
                      organisation=line.organisation) for line in entry.lines.select_related("account")]
     return post_entry(actor=actor, book=entry.book, date=date, memo=memo or _("Reversión del asiento %(n)s: %(m)s")
                       % {"n": entry.number, "m": entry.memo}, lines=lines, source=source or entry.source,
-                      reverses=entry)
+                      reverses=entry, agreed=agreed)
 
 
 @transaction.atomic

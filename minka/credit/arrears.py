@@ -92,8 +92,8 @@ def run(loans, as_of=None):
     today = datetime.date.today()
     as_of = as_of or today
     current = as_of >= today
-    live = loans.filter(disbursed_on__lte=as_of).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)).exclude(status=Loan.Status.WRITTEN_OFF, closed_on__lte=as_of)
+    # Closed and written-off loans carry the date they left the portfolio.
+    live = loans.filter(disbursed_on__lte=as_of).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
     if current:
         balances = dict(live.filter(status=Loan.Status.ACTIVE).values_list("pk", "outstanding"))
     else:

@@ -405,8 +405,8 @@ class Repayment(models.Model):
     penalty = models.DecimalField(default=ZERO, **MONEY)
     interest = models.DecimalField(default=ZERO, **MONEY)
     principal = models.DecimalField(default=ZERO, **MONEY)
-    schedule = models.OneToOneField(Schedule, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                    help_text="the schedule a prepayment made")
+    # The version of the schedule a prepayment made (a reversal brings the one before back).
+    schedule = models.OneToOneField(Schedule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
     offset_entry = models.OneToOneField("books.Entry", null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="+")

@@ -49,4 +49,4 @@ def statement(loan, as_of=None):
     return Statement(loan=loan, instalments=instalments, repayments=repayments,
                      schedules=list(Schedule.objects.filter(loan=loan).order_by("version")), as_of=as_of,
                      days_past_due=(as_of - oldest).days if oldest else 0,
-                     payoff=services.payoff(loan, as_of) if loan.status == Loan.Status.ACTIVE else ZERO)
+                     payoff=services.payoff(loan, as_of, instalments) if loan.status == Loan.Status.ACTIVE else ZERO)

@@ -2,13 +2,14 @@
 its journal entry in the fund's book in the same transaction, so the books and the loans cannot
 disagree; a mistake is undone by a reversal, never by an edit."""
 
-import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minka.accounts.permissions import APPLY_CREDIT, RUN_FUND, can
 from minka.books import selectors as books
@@ -130,10 +131,10 @@ def capacity(*, household, schedule, date):
 
 
 CHECKLIST = {
-    "identity": _("Documento de identidad de quien firma"),
-    "plan": _("Plan de inversión con cotizaciones"),
-    "visit": _("Visita técnica al predio"),
-    "assembly": _("Aval de la comunidad o la asociación"),
+    "identity": gettext_lazy("Documento de identidad de quien firma"),
+    "plan": gettext_lazy("Plan de inversión con cotizaciones"),
+    "visit": gettext_lazy("Visita técnica al predio"),
+    "assembly": gettext_lazy("Aval de la comunidad o la asociación"),
 }
 
 
@@ -289,11 +290,11 @@ def penalty_on(instalment, date, penalty_tea):
     return money(overdue * schedules.rate_for_days(rate(penalty_tea), (date - since).days))
 
 
-def owed_on(loan, date):
+def owed_on(loan, date, instalments=None):
     """What the borrower owes on `date`: each instalment due by then (with the penalty interest they
-    have run up), then the next one in full."""
+    have run up), then the next one in full. `instalments`: the schedule in force, if already read."""
     owed, upcoming = [], None
-    for instalment in _instalments(loan):
+    for instalment in _instalments(loan) if instalments is None else instalments:
         if instalment.settled_on is not None:
             continue
         if instalment.due_date <= date:
@@ -309,9 +310,9 @@ def owed_on(loan, date):
     return owed
 
 
-def payoff(loan, date):
+def payoff(loan, date, instalments=None):
     """What pays the loan off on `date`: what is due, the next instalment, and the rest of the principal."""
-    owed = owed_on(loan, date)
+    owed = owed_on(loan, date, instalments)
     later = loan.outstanding - sum((o.principal for _i, o in owed), ZERO)
     return sum((o.total for _i, o in owed), ZERO) + later
 
@@ -322,7 +323,7 @@ def _check_repayment(loan, date, amount):
             "n": loan.number, "s": loan.get_status_display().lower()})
     if date < loan.disbursed_on:
         raise ValidationError(_("Un pago no puede ser anterior al desembolso (%(d)s).") % {
-            "d": loan.disbursed_on.strftime("%d/%m/%Y")})
+            "d": date_format(loan.disbursed_on, "SHORT_DATE_FORMAT")})
     if amount <= 0:
         raise ValidationError(_("El pago debe ser mayor que cero."))
 
@@ -340,7 +341,7 @@ def repay(*, actor, loan, date, amount, method=Repayment.Method.CASH, enterprise
     _check_repayment(loan, date, amount)
     owed = owed_on(loan, date)
     shares, left = allocate(amount, [o for _i, o in owed])
-    instalments = {i.pk: i for i, _o in owed}
+    instalments = {i.pk: (i, o) for i, o in owed}
     covered = sum((o.principal for _i, o in owed), ZERO)
     if left > loan.outstanding - covered:
         raise ValidationError(_("El pago supera lo que se debe: %(p)s cancelan el préstamo.") % {
@@ -368,14 +369,13 @@ def repay(*, actor, loan, date, amount, method=Repayment.Method.CASH, enterprise
         loan=loan, number=number, date=date, amount=amount, method=method, enterprise=enterprise, entry=entry,
         offset_entry=offset_entry, recorded_by=actor, **totals)
     for share in shares:
-        instalment = instalments[share.key]
-        charged = penalty_on(instalment, date, loan.penalty_tea) if instalment.due_date <= date else ZERO
+        instalment, due = instalments[share.key]
+        charged = due.penalty - (instalment.penalty - instalment.paid_penalty)  # run up since it was last charged
         Allocation.objects.create(repayment=repayment, instalment=instalment, fee=share.fee, penalty=share.penalty,
                                   interest=share.interest, principal=share.principal, penalty_charged=charged,
                                   penalty_since=instalment.penalty_since)
         if instalment.due_date <= date:
-            instalment.penalty += charged
-            instalment.penalty_since = date
+            instalment.penalty, instalment.penalty_since = instalment.penalty + charged, date
         instalment.paid_fee += share.fee
         instalment.paid_penalty += share.penalty
         instalment.paid_interest += share.interest
@@ -483,12 +483,8 @@ def reverse_repayment(*, actor, repayment, date, reason):
     memo = _("Reversión del pago %(r)s: %(m)s") % {"r": repayment.number, "m": reason.strip()}
     entry = ledger.reverse_entry(actor=actor, entry=repayment.entry, date=date, memo=memo)
     offset = None
-    if repayment.offset_entry_id:
-        offset = ledger.post_entry(
-            actor=actor, book=repayment.offset_entry.book, date=date, memo=memo, agreed=True,
-            source=repayment.offset_entry.source, reverses=repayment.offset_entry,
-            lines=[Posting(line.account.code, debit=line.credit, credit=line.debit, household=line.household)
-                   for line in repayment.offset_entry.lines.select_related("account")])
+    if repayment.offset_entry_id:  # posted in the enterprise's book under the fund's agreement
+        offset = ledger.reverse_entry(actor=actor, entry=repayment.offset_entry, date=date, memo=memo, agreed=True)
     number = (Repayment.objects.filter(loan=loan).aggregate(n=Max("number"))["n"] or 0) + 1
     return Repayment.objects.create(
         loan=loan, number=number, date=date, amount=-repayment.amount, method=repayment.method,
@@ -574,7 +570,3 @@ def define_product(**fields):
     product.full_clean()
     product.save()
     return product
-
-
-def today():
-    return datetime.date.today()

@@ -343,7 +343,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='repayment',
             name='schedule',
-            field=models.OneToOneField(blank=True, help_text='the schedule a prepayment made', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credit.schedule'),
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credit.schedule'),
         ),
         migrations.AddField(
             model_name='instalment',
