@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("minka.territory.urls")),
     path("", include("minka.books.urls")),
     path("", include("minka.market.urls")),
+    path("", include("minka.credit.urls")),
     path("cuenta/ingresar/", auth_views.LoginView.as_view(template_name="core/login.html",
                                                           redirect_authenticated_user=True), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),

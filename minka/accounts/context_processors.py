@@ -1,9 +1,9 @@
-from .permissions import VIEW_BOOKS, has_capability
+from .permissions import VIEW_BOOKS, VIEW_CREDIT, has_capability
 
 
 def capabilities(request):
     """What the menu shows beyond what every signed-in user sees."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"can_see_books": False}
-    return {"can_see_books": has_capability(user, VIEW_BOOKS)}
+        return {"can_see_books": False, "can_see_credit": False}
+    return {"can_see_books": has_capability(user, VIEW_BOOKS), "can_see_credit": has_capability(user, VIEW_CREDIT)}

@@ -18,7 +18,7 @@ DEMO_USERS = [
     ("tecnico", Role.TECHNICIAN, ["081210"], False),
     ("municipal", Role.MUNICIPAL, ["081205"], False),
     ("empresa", Role.ENTERPRISE, ["0812"], False),  # the enterprise works across Quispicanchi
-    ("credito", Role.CREDIT, ["081210", "081205", "081202"], False),
+    ("credito", Role.CREDIT, ["0812"], False),  # the fund of the province: its committee and officers
     ("comunidad", Role.COMMUNITY, ["081210-C03"], False),
 ]
 

@@ -1,6 +1,7 @@
 """What list, export and import pages of every app have in common (domain-free)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +12,22 @@ from .forms import ImportForm
 from .tabular import XLSX_TYPE, ImportRejected, write_csv, write_xlsx
 
 PAGE_SIZE = 25
+
+
+def submitted(request, form, allowed, act):
+    """On a POST: refused (404) without the right; with a valid form, the service `act(data)` is
+    called and its result returned; a refusal of the service becomes the form's error (None)."""
+    if request.method != "POST":
+        return None
+    if not allowed:
+        raise Http404
+    if not form.is_valid():
+        return None
+    try:
+        return act(form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        form.add_error(None, error)
+        return None
 
 
 def paginate(request, queryset, size=PAGE_SIZE):

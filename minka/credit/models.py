@@ -215,6 +215,8 @@ class Application(Borrower):
                                 verbose_name=_("producto"))
     innovation = models.ForeignKey(Innovation, on_delete=models.PROTECT, related_name="applications",
                                    verbose_name=_("innovación"))
+    chain = models.ForeignKey("people.ValueChain", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("cadena de valor"), help_text=_("La cadena que la inversión fortalece."))
     plan = models.TextField(_("plan de inversión"))
     investment = models.DecimalField(_("costo total de la inversión"), **MONEY)
     own_contribution = models.DecimalField(_("aporte propio"), default=ZERO, **MONEY)
@@ -462,6 +464,15 @@ class ArrearsBand(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def days(self):
+        """The band's span of days, in the page's language."""
+        if self.max_days == 0:
+            return _("al día")
+        if self.max_days is None:
+            return _("más de %(a)s días") % {"a": self.min_days - 1}
+        return _("%(a)s a %(b)s días") % {"a": self.min_days, "b": self.max_days}
 
 
 class GuaranteeAgreement(models.Model):

@@ -149,7 +149,7 @@ def _check_amount_and_term(product, amount, term_months):
 
 @transaction.atomic
 def apply(*, actor, fund, product, innovation, plan, investment, amount, term_months, date, household=None,
-          organisation=None, own_contribution=ZERO, checklist=None):
+          organisation=None, own_contribution=ZERO, checklist=None, chain=None):
     """File an application for a family or an organisation in the actor's scope: within the product's
     amounts and terms, for an investment the loan does not exceed, one open application at a time. The
     capacity check is made from the family's recorded income and kept with the application."""
@@ -177,7 +177,8 @@ def apply(*, actor, fund, product, innovation, plan, investment, amount, term_mo
     Fund.objects.select_for_update().get(pk=fund.pk)  # numbers are given one at a time
     number = (Application.objects.filter(fund=fund).aggregate(n=Max("number"))["n"] or 0) + 1
     application = Application(
-        fund=fund, number=number, product=product, innovation=innovation, plan=plan, investment=investment,
+        fund=fund, number=number, product=product, innovation=innovation, chain=chain or innovation.chain, plan=plan,
+        investment=investment,
         own_contribution=own_contribution, amount=amount, term_months=term_months, submitted_on=date,
         submitted_by=actor, territory=territory, capacity=capacity(household=household, schedule=draft, date=date),
         checklist={key: bool((checklist or {}).get(key)) for key in CHECKLIST}, **borrower)
@@ -263,7 +264,7 @@ def disburse(*, actor, application, date, amount=None):
     entry = ledger.post_entry(actor=actor, book=fund.book, date=date, source="credit.disbursement", lines=lines,
                               memo=_("Desembolso del préstamo %(n)s a %(b)s") % {"n": number,
                                                                                  "b": application.borrower})
-    loan = Loan(fund=fund, application=application, number=number, product=product, chain=application.innovation.chain,
+    loan = Loan(fund=fund, application=application, number=number, product=product, chain=application.chain,
                 amount=amount, outstanding=amount, upfront_fee=built.terms.upfront_fee, tea=product.tea,
                 penalty_tea=product.penalty_tea, tcea=schedules.percent(built.tcea, 4), method=product.method,
                 disbursed_on=date, entry=entry, territory=application.territory, **borrower)

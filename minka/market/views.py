@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from minka.accounts.permissions import KEEP_BOOKS, VIEW_BOOKS, can, has_capability
 from minka.books.models import Period
+from minka.core.pages import submitted
 from minka.people.models import Household
 
 from . import selectors, services
@@ -23,22 +24,6 @@ def _current_period(enterprise):
     today = timezone.localdate()
     return (Period.objects.filter(book=enterprise.book, start__lte=today, end__gte=today).first()
             or Period.objects.filter(book=enterprise.book).order_by("-start").first())
-
-
-def _submitted(request, form, allowed, act):
-    """On a POST: refused (404) without the right; with a valid form, the service `act(data)` is
-    called and its result returned; a refusal of the service becomes the form's error (None)."""
-    if request.method != "POST":
-        return None
-    if not allowed:
-        raise Http404
-    if not form.is_valid():
-        return None
-    try:
-        return act(form.cleaned_data)
-    except (ValidationError, PermissionDenied) as error:
-        form.add_error(None, error)
-        return None
 
 
 @login_required
@@ -58,7 +43,7 @@ def enterprise_home(request, pk):
     enterprise = selectors.get_enterprise_for_user(request.user, pk)
     keeps = can(request.user, KEEP_BOOKS, enterprise.territory)
     form = DeliveryForm(request.POST or None, enterprise=enterprise)
-    delivery = _submitted(request, form, keeps, lambda data: services.record_delivery(
+    delivery = submitted(request, form, keeps, lambda data: services.record_delivery(
         actor=request.user, enterprise=enterprise, **data))
     if delivery is not None:
         messages.success(request, _("Entrega registrada: S/ %(a)s a %(h)s.") % {"a": delivery.amount,
@@ -103,7 +88,7 @@ def payment_create(request, pk):
     enterprise = selectors.get_enterprise_for_user(request.user, pk, KEEP_BOOKS)
     initial = {"household": request.GET.get("familia")}
     form = PaymentForm(request.POST or None, enterprise=enterprise, initial=initial)
-    payment = _submitted(request, form, True, lambda data: services.pay_producer(
+    payment = submitted(request, form, True, lambda data: services.pay_producer(
         actor=request.user, enterprise=enterprise, **data))
     if payment is not None:
         messages.success(request, _("Pago registrado."))
@@ -155,7 +140,7 @@ def lot_list(request, pk):
     # what the plant can still use: the last 90 days' deliveries with something left
     recent = available.filter(date__gte=timezone.localdate() - datetime.timedelta(days=90)) if not request.POST else available
     form = LotForm(request.POST or None, deliveries=recent)
-    lot = _submitted(request, form, keeps, lambda data: services.make_lot(
+    lot = submitted(request, form, keeps, lambda data: services.make_lot(
         actor=request.user, enterprise=enterprise, code=data["code"], product=data["product"],
         made_on=data["made_on"], quantity=data["quantity"], best_before=data["best_before"],
         deliveries=[(d, d.left) for d in data["deliveries"]]))
@@ -180,7 +165,7 @@ def sale_list(request, pk):
     enterprise = selectors.get_enterprise_for_user(request.user, pk)
     keeps = can(request.user, KEEP_BOOKS, enterprise.territory)
     form = SaleForm(request.POST or None, enterprise=enterprise)
-    sale = _submitted(request, form, keeps, lambda data: services.sell(
+    sale = submitted(request, form, keeps, lambda data: services.sell(
         actor=request.user, enterprise=enterprise, customer=data["customer"], date=data["date"],
         lines=[(data["lot"], data["quantity"], data["unit_price"])]))
     if sale is not None:
@@ -218,7 +203,7 @@ def sale_receive(request, pk, sale):
     enterprise = selectors.get_enterprise_for_user(request.user, pk, KEEP_BOOKS)
     sale = get_object_or_404(Sale, pk=sale, enterprise=enterprise)
     form = ReceiptForm(request.POST or None, initial={"amount": services.unpaid(sale)})
-    if _submitted(request, form, True, lambda data: services.receive(actor=request.user, sale=sale, **data)):
+    if submitted(request, form, True, lambda data: services.receive(actor=request.user, sale=sale, **data)):
         messages.success(request, _("Cobro registrado."))
         return redirect("sale_list", pk=pk)
     return render(request, "market/simple_form.html", {
@@ -235,7 +220,7 @@ def cost_list(request, pk):
     enterprise = selectors.get_enterprise_for_user(request.user, pk)
     keeps = can(request.user, KEEP_BOOKS, enterprise.territory)
     form = CostForm(request.POST or None)
-    if _submitted(request, form, keeps, lambda data: services.record_cost(
+    if submitted(request, form, keeps, lambda data: services.record_cost(
             actor=request.user, enterprise=enterprise, **data)):
         messages.success(request, _("Costo registrado."))
         return redirect("cost_list", pk=pk)

@@ -181,6 +181,7 @@ class Organisation(models.Model):
         RESTAURANT = "restaurant", _("Restaurante")
         WATER_UTILITY = "water_utility", _("Empresa de agua")
         COMMUNITY_GOVERNMENT = "community_government", _("Gobierno comunal")
+        LENDER = "lender", _("Entidad financiera (caja, cooperativa de ahorro y crédito)")
 
     name = models.CharField(_("nombre"), max_length=200)
     kind = models.CharField(_("tipo"), max_length=32, choices=Kind.choices)

@@ -2,14 +2,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from minka.accounts.models import Role
 from minka.books import services as ledger
 from minka.books.models import Book
-from minka.conftest import make_user
+from minka.conftest import make_user, register
 from minka.credit import services
-from minka.credit.models import Fund, Innovation
-from minka.people.models import Organisation
+from minka.books.models import Period
+from minka.credit.models import Fund, Innovation, Instalment
+from minka.people.models import Organisation, ValueChain
 
 D = Decimal
 
@@ -41,12 +43,54 @@ def fund(places):
 
 
 def approved(fund, household, *, product=None, amount="6000", term=12, date=datetime.date(2026, 4, 1),
-             technician=None):
+             technician=None, chain=None):
     application = services.apply(
         actor=technician or fund.officer, fund=fund, product=product or fund.monthly, innovation=fund.shed,
         plan="Galpón de 40 m² con pozas", investment=amount, amount=amount, term_months=term, date=date,
-        household=household)
+        household=household, chain=chain)
     services.decide(actor=fund.officer, application=application, date=date + datetime.timedelta(days=7),
                     outcome="approve", members="Rosa Ccori\nJulián Huamán\nMarta Quispe", minutes="Acta 12")
     application.refresh_from_db()
     return application
+
+
+def today():
+    return timezone.localdate()
+
+
+def open_years(fund, *years):
+    for year in years:
+        if not Period.objects.filter(book=fund.book, start__year=year).exists():
+            ledger.open_period(actor=fund.officer, book=fund.book, name=str(year), start=datetime.date(year, 1, 1),
+                               end=datetime.date(year, 12, 31))
+
+
+def lend(fund, household, *, days_ago, amount="3000", term=12, chain="guinea-pig"):
+    """A loan disbursed `days_ago` days ago (its application and decision a fortnight before)."""
+    disbursed = today() - datetime.timedelta(days=days_ago)
+    open_years(fund, disbursed.year - 1, disbursed.year, today().year, today().year + 1, today().year + 2)
+    application = approved(fund, household, amount=amount, term=term, date=disbursed - datetime.timedelta(days=14),
+                           chain=ValueChain.objects.get(code=chain))
+    return services.disburse(actor=fund.officer, application=application, date=disbursed)
+
+
+@pytest.fixture
+def families(technician, places):
+    return {
+        "tinki": register(technician, places["tinki"], name="Familia Condori", chains=("milk",)),
+        "pacchanta": register(technician, places["pacchanta"], name="Familia Mamani", chains=("guinea-pig",),
+                              members=[{"given_names": "Teófilo", "surnames": "Mamani", "sex": "M", "role": "head",
+                                        "birth_year": 1971}]),
+        "ccopi": register(None, places["ccopi"], name="Familia Apaza", chains=("milk",)),
+    }
+
+
+@pytest.fixture
+def portfolio(fund, families):
+    """Three loans: one paid on time, one more than 30 days late (Pacchanta), one in Ccatca."""
+    on_time = lend(fund, families["tinki"], days_ago=75, chain="milk")
+    for instalment in Instalment.objects.filter(loan=on_time, due_date__lte=today()).order_by("number"):
+        services.repay(actor=fund.officer, loan=on_time, date=instalment.due_date, amount=instalment.due)
+    late = lend(fund, families["pacchanta"], days_ago=100, amount="2000")
+    ccatca = lend(fund, families["ccopi"], days_ago=10, amount="1500", chain="milk")
+    return {"on_time": on_time, "late": late, "ccatca": ccatca}

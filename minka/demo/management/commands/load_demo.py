@@ -7,6 +7,7 @@ from django.db import connection
 from minka.accounts.demo import DEMO_PASSWORD, create_demo_users
 from minka.chains.demo import create_field_records, demo_technicians
 from minka.collect.standard_forms import publish_standard_forms
+from minka.credit.demo import create_fund
 from minka.observatory.catalogue import set_program_targets
 from minka.observatory.changes import paused
 from minka.observatory.demo import validate_demo_figures
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         if families or records:
             self.stdout.write(f"Demo: {families} familias, {records} registros de campo, {trainings} capacitaciones, "
                               f"{works} obras de infraestructura, {len(forms)} formularios para ODK Collect, "
-                              f"{self.deliveries} entregas a la empresa D'Ausangate, "
+                              f"{self.deliveries} entregas a la empresa D'Ausangate, {self.loans} préstamos del fondo de innovación, "
                               f"{values} valores de indicadores ({time.monotonic() - started:.0f} s).")
         self.stdout.write(f"Usuarios de demostración (contraseña {DEMO_PASSWORD}): " + ", ".join(users))
 
@@ -59,6 +60,8 @@ class Command(BaseCommand):
         set_program_targets(Territory.objects.get(code="0812"))
         from django.contrib.auth import get_user_model
 
-        self.deliveries = create_enterprise(rng, manager=get_user_model().objects.get(username="empresa"))
+        users_by_name = get_user_model().objects.in_bulk(["empresa", "credito"], field_name="username")
+        self.deliveries = create_enterprise(rng, manager=users_by_name["empresa"])
         fresh_statistics()
+        self.loans = create_fund(rng, officer=users_by_name["credito"], technician=technicians["default"])
         return families, users, records, trainings, works, forms
