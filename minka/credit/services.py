@@ -15,6 +15,7 @@ from minka.accounts.permissions import APPLY_CREDIT, RUN_FUND, can
 from minka.books import selectors as books
 from minka.books import services as ledger
 from minka.books.services import Posting, money
+from minka.observatory import changes
 
 from . import schedule as schedules
 from .allocation import Owed, allocate
@@ -561,6 +562,7 @@ def reschedule(*, actor, loan, date, term_months, reason):
     if carried > 0:
         for row, share in zip(built.rows, schedules.spread(carried, len(built.rows))):
             row.interest += share
+    changes.touch(households=[loan.household_id], kind="loans")  # its instalments are written in bulk
     return _new_version(loan, built, carry=[], reason=Schedule.Reason.RESCHEDULING, date=date, actor=actor,
                         note=reason.strip())
 

@@ -60,6 +60,19 @@ INDICATORS = [
      ["season"], "%", "dausangate", "Ingresos", "impact", "Cambio del ingreso neto por cuy",
      "Évolution du revenu net du cobaye", "Change in net guinea pig income",
      "Igual que para la leche, fuente «cuy» (meta +15 %)."),
+    ("families-with-credit", "count", "loans", {}, ["chain", "sex", "age"], [], "familias",
+     "dausangate", "Fondo de innovación", "output", "Familias con crédito del fondo",
+     "Familles ayant reçu un crédit du fonds", "Families with a loan from the fund",
+     "Familias que recibieron al menos un préstamo del fondo de innovación desde su inicio (meta 50), por la cadena "
+     "de valor de la inversión, el sexo y la edad del jefe o la jefa de familia."),
+    ("amount-lent", "sum", "loans", {"measure": "amount"}, ["chain", "sex"], SEASONAL, "S/", "dausangate",
+     "Fondo de innovación", "output", "Monto prestado a familias", "Montant prêté aux familles",
+     "Amount lent to families", "Suma de los montos desembolsados por el fondo a familias en el periodo (soles)."),
+    ("credit-par30", "portion", "loans", {"measure": "outstanding", "late_days": 30}, [], [], "%", "dausangate",
+     "Fondo de innovación", "outcome", "Cartera en riesgo a más de 30 días (PAR30)",
+     "Portefeuille à risque à plus de 30 jours (PAR30)", "Portfolio at risk over 30 days (PAR30)",
+     "Saldo de capital de los préstamos a familias con una cuota impaga hace más de 30 días / saldo de capital de "
+     "todos los préstamos vigentes a familias, a la fecha del último cálculo."),
 ]
 
 # Names in Quechua (Cusco-Collao), for the community's own reading of its figures (to be reviewed by a
@@ -79,6 +92,9 @@ QUECHUA = {
     "income-milk": "Lichimanta qullqi yaykuypa tikrakuynin",
     "income-dairy": "Lichimanta rurasqakunap qullqi yaykuyninpa tikrakuynin",
     "income-guinea-pig": "Quwimanta qullqi yaykuypa tikrakuynin",
+    "families-with-credit": "Manusqa qullqiyuq ayllukuna",
+    "amount-lent": "Ayllukunaman manusqa qullqi",
+    "credit-par30": "30 p'unchawmanta aswan qhipasqa manukuna (PAR30)",
 }
 
 # Definitions in French and English (the programs report to French-speaking funders).
@@ -129,6 +145,18 @@ DEFINITIONS = {
                      "As for milk, source “dairy products” (target +10 %)."),
     "income-guinea-pig": ("Comme pour le lait, source « cochon d'Inde » (cible +15 %).",
                           "As for milk, source “guinea pig” (target +15 %)."),
+    "families-with-credit": (
+        "Familles ayant reçu au moins un prêt du fonds d'innovation depuis sa création (cible 50), par filière de "
+        "l'investissement, sexe et âge du chef ou de la cheffe de famille.",
+        "Families that received at least one loan from the innovation fund since it began (target 50), by value chain "
+        "of the investment, sex and age of the head of family."),
+    "amount-lent": ("Somme des montants décaissés par le fonds aux familles dans la période (soles).",
+                    "Sum of the amounts disbursed by the fund to families in the period (soles)."),
+    "credit-par30": (
+        "Encours des prêts aux familles ayant une échéance impayée depuis plus de 30 jours / encours de tous les "
+        "prêts en cours aux familles, à la date du dernier calcul.",
+        "Outstanding principal of loans to families with an instalment unpaid for more than 30 days / outstanding "
+        "principal of all current loans to families, as of the last computation."),
 }
 
 # indicator, breakdown, baseline, target (D'Ausangate, over its province)
@@ -137,15 +165,19 @@ DAUSANGATE_TARGETS = [
     ("income-dairy", "", 0, 10), ("income-guinea-pig", "", 0, 15),
     ("beneficiaries", "chain:dairy", 0, 18), ("beneficiaries", "chain:mushroom", 0, 50),
     ("beneficiaries", "chain:native-potato", 0, 20), ("beneficiaries", "chain:restaurant", 0, 10),
+    ("families-with-credit", "", 0, 50),
 ]
 
 
-def load(apps):
-    """The programs' indicators, as far as the model (at this migration) has fields for them."""
+def load(apps, only=None):
+    """The programs' indicators (or those of `only`), as far as the model (at this migration) has fields
+    for them."""
     Indicator = apps.get_model("observatory", "Indicator")
     fields = {field.name for field in Indicator._meta.get_fields()}
     for order, (code, kind, source, spec, breakdowns, periods, unit, program, axis, level, es, fr, en,
                 definition) in enumerate(INDICATORS, 1):
+        if only is not None and code not in only:
+            continue
         Indicator.objects.update_or_create(code=code, defaults={key: value for key, value in {
             "kind": kind, "source": source, "spec": spec, "breakdowns": breakdowns, "periods": periods, "unit": unit,
             "program": program, "axis": axis, "level": level, "name": es,

@@ -63,6 +63,7 @@ HOUSEHOLD_OF = {
     "chains.Record": (lambda row: row.household_id, "records"),
     "chains.PracticeAssessment": (lambda row: row.household_id, "assessments"),
     "chains.IncomeSurvey": (lambda row: row.household_id, "income"),
+    "credit.Loan": (lambda row: row.household_id, "loans"),
 }
 TRAINING_OF = {
     "learning.Training": lambda row: row.pk,
@@ -73,6 +74,7 @@ PARENT_OF = {
     "chains.RecordValue": ("chains.Record", "record_id"),
     "chains.AdoptedPractice": ("chains.PracticeAssessment", "assessment_id"),
     "chains.IncomeLine": ("chains.IncomeSurvey", "survey_id"),
+    "credit.Instalment": ("credit.Loan", "loan_id"),  # paid, or unpaid again: the loan is late or not
 }
 
 

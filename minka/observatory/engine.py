@@ -44,6 +44,7 @@ from .models import EngineState, Indicator, Value
 log = logging.getLogger(__name__)
 
 STAGES = ["conventional", "transition", "agroecological", "organic"]
+LOAN_MEASURES = ("amount", "outstanding")
 
 # table: (columns, SELECT in the operational database, the column that says whose rows they are)
 HOUSEHOLD_MIRROR = {
@@ -77,6 +78,16 @@ HOUSEHOLD_MIRROR = {
         "FROM {p}chains_adoptedpractice x JOIN {p}chains_practiceassessment a ON a.id = x.assessment_id "
         "JOIN {p}chains_practice p ON p.id = x.practice_id LEFT JOIN {p}chains_unit u ON u.id = p.quantity_unit_id",
         "a.household_id"),
+    # the fund's loans to families: the amount, what is owed today and since when an instalment is unpaid
+    "m_loan": (
+        "loan BIGINT, household BIGINT, chain VARCHAR, d DATE, amount DECIMAL(18,4), outstanding DECIMAL(18,4), "
+        "late_since DATE",
+        "SELECT l.id, l.household_id, c.code, l.disbursed_on, l.amount, "
+        "CASE WHEN l.status = 'active' THEN l.outstanding ELSE 0 END, "
+        "(SELECT min(i.due_date) FROM {p}credit_instalment i JOIN {p}credit_schedule s ON s.id = i.schedule_id "
+        "WHERE i.loan_id = l.id AND s.active AND i.settled_on IS NULL) "
+        "FROM {p}credit_loan l LEFT JOIN {p}people_valuechain c ON c.id = l.chain_id "
+        "WHERE l.household_id IS NOT NULL", "l.household_id"),
     "m_income": (
         "household BIGINT, season INTEGER, source VARCHAR, net DECIMAL(18,4)",
         "SELECT s.household_id, s.season, src.code, l.income - l.costs FROM {p}chains_incomeline l "
@@ -114,9 +125,9 @@ FROM_MIRRORED = {
                   "LEFT JOIN pg.public.chains_unit u ON u.id = p.quantity_unit_id",
 }
 
-HOUSEHOLD_SOURCES = {"households", "persons", "measures", "tests", "assessments", "practices", "income"}
+HOUSEHOLD_SOURCES = {"households", "persons", "measures", "tests", "assessments", "practices", "income", "loans"}
 TRAINING_SOURCES = {"participants", "trainings"}
-DATED_SOURCES = {"measures", "tests", "assessments", "practices", "participants", "trainings"}
+DATED_SOURCES = {"measures", "tests", "assessments", "practices", "participants", "trainings", "loans"}
 SEASONAL_SOURCES = DATED_SOURCES | {"income"}
 
 SEASON = "CASE WHEN month({d}) >= 8 THEN year({d}) ELSE year({d}) - 1 END"
@@ -131,7 +142,7 @@ COMBOS = """
     FROM (SELECT DISTINCT chains FROM families WHERE combo IS NULL AND chains NOT IN (SELECT chains FROM combos));
     UPDATE families f SET combo = c.combo FROM combos c WHERE f.combo IS NULL AND f.chains = c.chains"""
 
-WITH_DENOMINATOR = {"mean", "ratio", "share", "change"}
+WITH_DENOMINATOR = {"mean", "ratio", "share", "change", "portion"}
 
 
 def _lit(value):
@@ -167,9 +178,13 @@ def check_definition(indicator):
             errors["periods"] = _("El cambio pareado se calcula por campaña: periodos = [\"season\"].")
     if indicator.source == "measures" and not spec.get("measure"):
         errors["spec"] = _("Indique la medición (measure) que se cuenta o se suma.")
+    if indicator.source == "loans" and spec.get("measure", "amount") not in LOAN_MEASURES:
+        errors["spec"] = _("Un préstamo mide «amount» (monto desembolsado) u «outstanding» (saldo de hoy).")
+    if indicator.kind == "portion" and indicator.source not in ("measures", "practices", "income", "loans"):
+        errors["kind"] = _("La parte de una cantidad necesita una fuente con cantidades.")
     if indicator.source == "assessments" and spec.get("stage", "transition") not in STAGES:
         errors["spec"] = _("Etapa desconocida: %(v)s.") % {"v": spec.get("stage")}
-    for bound in ("min", "max", "base_season"):
+    for bound in ("min", "max", "base_season", "late_days"):
         if bound in spec:
             try:
                 Decimal(str(spec[bound]))
@@ -248,6 +263,14 @@ def _facts(indicator):
                f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, i.household AS key "
                f"FROM (SELECT household, season, sum(net) AS net FROM m_income {filters} GROUP BY ALL) i "
                f"JOIN families h USING (household)")
+    elif source == "loans":  # the value is what the loan measures; late_days: the condition is being late
+        value = "l.outstanding" if spec.get("measure") == "outstanding" else "l.amount"
+        flag = (f"coalesce(current_date - l.late_since > {int(Decimal(str(spec['late_days'])))}, FALSE)"
+                if "late_days" in spec else _condition(spec, value))
+        sql = (f"SELECT l.household AS unit, l.household AS who, {head}, l.d, {SEASON.format(d='l.d')} AS season, "
+               f"{value} AS value, {flag} AS flag, [l.chain] AS chains, NULL::INTEGER AS combo, "
+               f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, l.loan AS key "
+               f"FROM m_loan l JOIN families h USING (household)")
     elif source == "participants":
         sql = (f"SELECT x.participant AS unit, x.participant AS who, x.place, x.sex, x.birth_year, x.d, "
                f"{SEASON.format(d='x.d')} AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, "
@@ -266,6 +289,8 @@ def _facts(indicator):
         raise ValueError(source)
     if spec.get("chain") and source in ("measures", "tests"):
         where.append(f"r.chain = {_lit(spec['chain'])}")
+    if spec.get("chain") and source == "loans":
+        where.append(f"l.chain = {_lit(spec['chain'])}")
     if spec.get("chain") and source in ("assessments", "practices", "income", "persons"):
         where.append(f"list_contains(h.chains, {_lit(spec['chain'])})")
     where.append("place IS NOT NULL")
@@ -296,17 +321,19 @@ AGE = ("CASE WHEN birth_year IS NULL THEN NULL WHEN {year} - birth_year < 30 THE
 # the year a period's age groups are computed at: the period's (first) year, or this year for today
 PERIOD_YEAR = "CASE WHEN period = 0 THEN year(current_date) ELSE period % 1000000 END"
 # The tables facts are read from, and their slices to the changed families and trainings (refresh_changes).
-SLICED = re.compile(r"\b(families|m_person|m_record|m_value|m_assessment|m_practice|m_income|m_training|"
+SLICED = re.compile(r"\b(families|m_person|m_record|m_value|m_assessment|m_practice|m_income|m_loan|m_training|"
                     r"m_participant)\b")
 SLICES = {"families": "household", "m_person": "household", "m_record": "household", "m_value": "household",
-          "m_assessment": "household", "m_practice": "household", "m_income": "household", "m_training": "training",
+          "m_assessment": "household", "m_practice": "household", "m_income": "household", "m_loan": "household",
+          "m_training": "training",
           "m_participant": "training"}
 
 
 SOURCE_TABLES = {"households": {"families"}, "persons": {"families", "m_person"},
                  "measures": {"families", "m_record", "m_value"}, "tests": {"families", "m_record"},
                  "assessments": {"families", "m_assessment"}, "practices": {"families", "m_practice"},
-                 "income": {"families", "m_income"}, "participants": {"m_participant"}, "trainings": {"m_training"}}
+                 "income": {"families", "m_income"}, "loans": {"families", "m_loan"},
+                 "participants": {"m_participant"}, "trainings": {"m_training"}}
 
 
 def _slice(con, indicators, skip=()):
@@ -319,7 +346,7 @@ def _slice(con, indicators, skip=()):
         con.execute(f"CREATE OR REPLACE TEMP TABLE changed_{table} AS SELECT * FROM {table} "
                     f"WHERE {key} IN (SELECT id FROM {ids})")
 
-MERGED_SOURCES = {"measures", "tests", "practices"}  # several facts of a unit in a cell: counted once
+MERGED_SOURCES = {"measures", "tests", "practices", "loans"}  # several facts of a unit in a cell: counted once
 LATEST_SOURCES = {"assessments"}  # a unit counts by its latest fact of the period
 # What each row adds to a cell: u and uh say whether it counts its unit (one with a fact, one with
 # a fact that meets the condition), hits and facts whether it counts as a fact (meeting the
@@ -331,7 +358,7 @@ SUM_OF = {"units": "count(*) FILTER (WHERE u)", "units_hit": "count(*) FILTER (W
           "base": "sum(base)"}
 # What each kind reads of the sums (the families, `units`, are always counted: privacy needs them).
 NEEDED = {"count": ["units_hit"], "sum": ["v"], "mean": ["v", "hits"], "ratio": ["hits", "facts"],
-          "share": ["units_hit"], "change": ["total", "base"]}
+          "share": ["units_hit"], "change": ["total", "base"], "portion": ["v", "total"]}
 
 
 def _sums(kind):
@@ -346,6 +373,7 @@ AGGREGATES = {
     "ratio": ("sum(hits)", "sum(facts)"),
     "share": ("sum(units_hit)", "sum(units)"),
     "change": ("sum(total)", "sum(base)"),
+    "portion": ("coalesce(sum(v), 0)", "coalesce(sum(total), 0)"),
 }
 
 
@@ -398,7 +426,7 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None):
 def _fact_level(indicator):
     """Breakdowns that belong to a fact rather than to the family: the practice, and a record's chain."""
     chosen = set(indicator.breakdowns or [])
-    return chosen & ({"practice", "chain"} if indicator.source in ("measures", "tests") else {"practice"})
+    return chosen & ({"practice", "chain"} if indicator.source in ("measures", "tests", "loans") else {"practice"})
 
 
 def leaf_sql(indicator, only_changed=False):
@@ -639,7 +667,7 @@ def _generation():
     return state.generation if state else 0
 
 
-STORE_VERSION = 4  # the store's tables as this code builds them; an older store is rebuilt
+STORE_VERSION = 5  # the store's tables as this code builds them; an older store is rebuilt
 
 
 def _ready(con):
@@ -657,6 +685,7 @@ TOUCHES = {
     "records": ({"m_record", "m_value"}, {"measures", "tests"}),
     "assessments": ({"m_assessment", "m_practice"}, {"assessments", "practices"}),
     "income": ({"m_income"}, {"income"}),
+    "loans": ({"m_loan"}, {"loans"}),
 }
 
 

@@ -23,6 +23,7 @@ class Indicator(TranslatedName):
         RATIO = "ratio", _("Proporción de registros que cumplen una condición (%)")
         SHARE = "share", _("Parte de una población que cumple una condición (%)")
         CHANGE = "change", _("Cambio de las mismas familias frente a la línea de base (%)")
+        PORTION = "portion", _("Parte de una cantidad registrada que cumple una condición (%)")
 
     class Source(models.TextChoices):
         HOUSEHOLDS = "households", _("Familias del registro")
@@ -34,6 +35,7 @@ class Indicator(TranslatedName):
         INCOME = "income", _("Ingreso neto por campaña")
         PARTICIPANTS = "participants", _("Participantes en capacitaciones")
         TRAININGS = "trainings", _("Capacitaciones realizadas")
+        LOANS = "loans", _("Préstamos del fondo de crédito a familias")
 
     class Direction(models.TextChoices):
         UP = "up", _("Más es mejor")
@@ -53,7 +55,7 @@ class Indicator(TranslatedName):
     source = models.CharField(_("fuente"), max_length=16, choices=Source.choices, default=Source.HOUSEHOLDS)
     spec = models.JSONField(_("condiciones"), default=dict, blank=True,
                             help_text=_("Filtros y parámetros: chain, measure, stage, practice, fertiliser, unit, "
-                                        "income_source, actor, min, max, base_season."))
+                                        "income_source, actor, min, max, base_season, late_days."))
     breakdowns = models.JSONField(_("desagregaciones"), default=list, blank=True,
                                   help_text=_("Entre: chain, sex, age, actor, practice."))
     periods = models.JSONField(_("periodos"), default=list, blank=True,
