@@ -195,3 +195,15 @@ def position(fund, date):
             "lent": books.balance(fund.book, services.LOANS, end=date),
             "guarantee": books.balance(fund.book, services.GUARANTEE_CASH, end=date),
             "capital": fund.grants.filter(date__lte=date).aggregate(s=Sum("amount_pen"))["s"] or ZERO}
+
+
+def of_household(user, household):
+    """A family's loans and applications as the user may see them, and whether they may file one."""
+    from minka.accounts.permissions import APPLY_CREDIT, can
+
+    if not can(user, VIEW_CREDIT, household.community):
+        return None
+    return {"loans": list(Loan.objects.filter(household=household).order_by("-disbursed_on")),
+            "applications": list(Application.objects.filter(household=household).exclude(
+                status=Application.Status.DISBURSED).select_related("innovation").order_by("-submitted_on")),
+            "applies": can(user, APPLY_CREDIT, household.community)}

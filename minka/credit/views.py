@@ -20,6 +20,7 @@ from minka.accounts.permissions import APPLY_CREDIT, RUN_FUND, VIEW_CREDIT, can,
 from minka.books.services import money
 from minka.core.pages import list_or_results, paginate, submitted
 
+from . import guarantees
 from . import schedule as schedules
 from . import selectors, services
 from .forms import (ApplicationForm, AsOfForm, DecisionForm, DisbursementForm, LoanFilterForm, ReasonForm,
@@ -50,7 +51,9 @@ def portfolio(request):
     today = timezone.localdate()
     as_of = (form.cleaned_data["al"] if form.is_valid() else None) or today
     board = selectors.dashboard(selectors.loans_for(request.user), as_of)
-    funds = [(fund, selectors.position(fund, as_of)) for fund in selectors.funds_for(request.user, RUN_FUND)]
+    funds = [(fund, selectors.position(fund, as_of), guarantees.solvency(fund, as_of),
+              fund.agreements.select_related("lender").order_by("signed_on"))
+             for fund in selectors.funds_for(request.user, RUN_FUND)]
     return render(request, "credit/portfolio.html", {
         "form": form, "as_of": as_of, "today": today, "board": board, "funds": funds,
         "aging": board.portfolio.breakdown("aging"), "risk": board.portfolio.breakdown("risk"),
@@ -292,10 +295,13 @@ def application_schedule_pdf(request, pk):
     term = decision.term_months if decision and decision.term_months else application.term_months
     date = _day(request.GET.get("date")) or timezone.localdate()
     try:
-        amount = money(request.GET.get("amount") or amount)
-        draft = services.preview(application.product, amount=amount, term_months=term, start=date)
+        chosen = money(request.GET.get("amount") or amount)
+        if not 0 < chosen <= amount:  # never a schedule for more than was approved
+            raise Http404
+        draft = services.preview(application.product, amount=chosen, term_months=term, start=date)
     except (ValidationError, ArithmeticError):
         raise Http404
+    amount = chosen
     rows = [{"number": r.number, "due_date": r.due_date, "principal": r.principal, "interest": r.interest,
              "fee": r.fee, "total": r.total, "balance": r.balance} for r in draft.rows]
     return _pdf("credit/schedule_pdf.html", {

@@ -110,8 +110,8 @@ class Target(models.Model):
                               help_text=_("S2025 = campaña 2025-26, Y2026 = año 2026; vacío = fin del programa."))
     baseline = models.DecimalField(_("línea de base"), max_digits=14, decimal_places=2, default=Decimal("0"))
     target = models.DecimalField(_("meta"), max_digits=14, decimal_places=2)
-    on_track = models.PositiveSmallIntegerField(_("en camino desde (% de la meta)"), default=90)
-    at_risk = models.PositiveSmallIntegerField(_("en riesgo desde (% de la meta)"), default=60)
+    on_track = models.PositiveSmallIntegerField(_("en camino desde (porcentaje de la meta)"), default=90)
+    at_risk = models.PositiveSmallIntegerField(_("en riesgo desde (porcentaje de la meta)"), default=60)
 
     class Meta:
         verbose_name = _("meta")

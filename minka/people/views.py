@@ -88,6 +88,9 @@ def household_detail(request, pk):
         "can_record": selectors.households_for(request.user, RECORD_FIELD).filter(pk=household.pk).exists(),
         "story": timeline.story_of(household, request.user),
     }
+    from minka.credit.selectors import of_household
+
+    context["credit"] = of_household(request.user, household)
     return render(request, "people/household_detail.html", context)
 
 

@@ -27,8 +27,9 @@ def test_the_officer_takes_a_payment_on_a_phone(live_server, browser, settings, 
 
     page.click("nav.tabs >> text=Préstamos")
     page.check("#id_late")  # only the late ones: the list follows without a reload
-    page.wait_for_selector(f"#loans >> text={late.number}")
-    assert page.locator("#loans tbody tr").count() == 1
+    page.wait_for_url("**late=on**")
+    page.wait_for_function("document.querySelectorAll('#loans tbody tr').length === 1")
+    assert late.number in page.locator("#loans tbody").inner_text()
     page.click(f"#loans >> text={late.number}")
     page.wait_for_url(f"**/credito/prestamos/{late.pk}/")
     assert overflowing(page) == []
