@@ -12,7 +12,7 @@ from minka.core.forms import DateInput
 from minka.people.models import Household, Organisation, ValueChain
 
 from . import services
-from .models import Decision, Innovation, Loan, LoanProduct, Repayment
+from .models import Decision, Grant, Innovation, Loan, LoanProduct, Repayment
 
 DATE = DateInput()
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
@@ -111,3 +111,58 @@ class LoanFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Estado"), required=False,
                                choices=[("", _("Todos")), *Loan.Status.choices])
     late = forms.BooleanField(label=_("Solo con atraso"), required=False)
+
+
+class GrantForm(forms.Form):
+    date = _date()
+    donor = forms.CharField(label=_("Donante"), max_length=200)
+    currency = forms.ChoiceField(label=_("Moneda"), choices=Grant.Currency.choices)
+    amount = forms.DecimalField(label=_("Monto recibido"), **MONEY)
+    exchange_rate = forms.DecimalField(label=_("Tipo de cambio (S/ por euro)"), required=False, max_digits=12,
+                                       decimal_places=6, min_value=Decimal("0.000001"))
+    loan_pool = forms.DecimalField(label=_("Al fondo de préstamos (S/)"), max_digits=14, decimal_places=2,
+                                   min_value=Decimal("0"),
+                                   help_text=_("El resto, en soles, va al fondo de garantía."))
+
+
+class AgreementForm(forms.Form):
+    lender = forms.ModelChoiceField(Organisation.objects.filter(kind=Organisation.Kind.LENDER),
+                                    label=_("Entidad financiera"))
+    reference = forms.CharField(label=_("Convenio"), max_length=60)
+    signed_on = forms.DateField(label=_("Firmado el"), widget=DATE)
+    ends_on = forms.DateField(label=_("Vence el"), widget=DATE, required=False)
+    coverage_percent = forms.DecimalField(label=_("Cobertura (%)"), max_digits=5, decimal_places=2)
+    cap_per_borrower = forms.DecimalField(label=_("Tope por prestatario (S/)"), **MONEY)
+    leverage_limit = forms.DecimalField(label=_("Apalancamiento máximo (veces el fondo)"), max_digits=6,
+                                        decimal_places=2)
+
+
+class GuaranteedLoanForm(forms.Form):
+    """What the lender reports: a new loan under the agreement, or the new balance of one."""
+
+    agreement = forms.ModelChoiceField(None, label=_("Convenio"))
+    reference = forms.CharField(label=_("Código del préstamo en la entidad"), max_length=40)
+    household = ApplicationForm.base_fields["household"]
+    organisation = ApplicationForm.base_fields["organisation"]
+    amount = forms.DecimalField(label=_("Monto (S/)"), **MONEY)
+    disbursed_on = forms.DateField(label=_("Desembolsado el"), widget=DATE)
+    outstanding = forms.DecimalField(label=_("Saldo reportado (S/)"), max_digits=14, decimal_places=2)
+    days_past_due = forms.IntegerField(label=_("Días de atraso reportados"), min_value=0, initial=0)
+    reported_on = _date(label=_("Reportado el"))
+
+    def __init__(self, *args, fund, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = fund.agreements.select_related("lender")
+        self.fields["household"].queryset = Household.objects.filter(scope_q(user, "community__path", APPLY_CREDIT))
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            scope_q(user, "territory__path", APPLY_CREDIT)).order_by("name")
+
+
+class CallForm(forms.Form):
+    date = _date()
+    outstanding = forms.DecimalField(label=_("Saldo impago (S/)"), **MONEY)
+
+
+class RecoveryForm(forms.Form):
+    date = _date()
+    amount = forms.DecimalField(label=_("Monto recuperado (S/)"), **MONEY)

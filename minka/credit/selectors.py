@@ -171,6 +171,13 @@ def balances_after(instalments):
     return balances
 
 
+def schedule_rows(instalments):
+    """The instalments as the printed schedule shows them, with the principal left after each."""
+    return [{"number": i.number, "due_date": i.due_date, "principal": i.principal, "interest": i.interest,
+             "fee": i.fee, "total": i.due, "balance": balance}
+            for i, balance in zip(instalments, balances_after(instalments))]
+
+
 def totals(rows):
     return {part: sum((row[part] for row in rows), ZERO) for part in ("principal", "interest", "fee", "total")}
 

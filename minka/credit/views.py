@@ -23,8 +23,8 @@ from minka.core.pages import list_or_results, paginate, submitted
 from . import guarantees
 from . import schedule as schedules
 from . import selectors, services
-from .forms import (ApplicationForm, AsOfForm, DecisionForm, DisbursementForm, LoanFilterForm, ReasonForm,
-                    RepaymentForm, RescheduleForm)
+from .forms import (AgreementForm, ApplicationForm, AsOfForm, CallForm, DecisionForm, DisbursementForm, GrantForm,
+                    GuaranteedLoanForm, LoanFilterForm, ReasonForm, RecoveryForm, RepaymentForm, RescheduleForm)
 from .models import Application, Instalment, Loan, Repayment
 
 PDF_LANGUAGES = ("es", "quz")
@@ -187,9 +187,7 @@ def loan_schedule_pdf(request, pk):
     """The schedule in force, printable, in Spanish or Quechua."""
     loan = _loan(request.user, pk)
     statement = selectors.statement(loan, timezone.localdate())
-    rows = [{"number": i.number, "due_date": i.due_date, "principal": i.principal, "interest": i.interest,
-             "fee": i.fee, "total": i.due, "balance": balance}
-            for i, balance in zip(statement.instalments, selectors.balances_after(statement.instalments))]
+    rows = selectors.schedule_rows(statement.instalments)
     return _pdf("credit/schedule_pdf.html", {
         "loan": loan, "borrower": loan.borrower, "product": loan.product, "fund": loan.fund, "amount": loan.amount,
         "start": loan.disbursed_on, "tea": loan.tea, "tcea": loan.tcea, "upfront_fee": loan.upfront_fee,
@@ -320,3 +318,67 @@ def due_list(request):
     return render(request, "credit/due_list.html", {"today": today, **selectors.due_soon(request.user, today),
                                                     "week_end": today + datetime.timedelta(days=7)})
 
+
+
+# The fund itself: its capital and its guarantees ---------------------------------------------------------
+
+def _reported(actor, fund, data):
+    return guarantees.report_loan(actor=actor, **data)
+
+
+def _called(actor, fund, data, loan):
+    return guarantees.call(actor=actor, loan=loan, date=data["date"], outstanding=data["outstanding"])
+
+
+def _recovered(actor, fund, data, guarantee_call):
+    return guarantees.recover(actor=actor, guarantee_call=guarantee_call, date=data["date"], amount=data["amount"])
+
+
+FUND_ACTIONS = {
+    "grant": (GrantForm, lambda actor, fund, data: services.receive_grant(actor=actor, fund=fund, **data),
+              gettext_lazy("Aporte registrado.")),
+    "agreement": (AgreementForm, lambda actor, fund, data: guarantees.sign_agreement(actor=actor, fund=fund, **data),
+                  gettext_lazy("Convenio registrado.")),
+    "report": (GuaranteedLoanForm, _reported, gettext_lazy("Reporte de la entidad registrado.")),
+    "call": (CallForm, _called, gettext_lazy("Garantía ejecutada: el fondo de garantía pagó.")),
+    "recover": (RecoveryForm, _recovered, gettext_lazy("Recuperación registrada.")),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fund_detail(request, pk):
+    """The fund's capital (grants in soles or euros, split between the pools) and its guarantees
+    (agreements with lenders, the loans they report, calls on default and recoveries), with the
+    pools' position; for its officers, the forms that record them."""
+    from .models import GuaranteeCall, GuaranteedLoan
+
+    fund = get_object_or_404(selectors.funds_for(request.user, VIEW_CREDIT), pk=pk)
+    if not can(request.user, VIEW_CREDIT, fund.territory):
+        raise Http404  # the fund's whole position is for those over its whole place
+    runs = can(request.user, RUN_FUND, fund.territory)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action is not None and action not in FUND_ACTIONS:
+        raise Http404
+    forms = {}
+    for name, (form_class, _act, _done) in FUND_ACTIONS.items():
+        extra = {"fund": fund, "user": request.user} if form_class is GuaranteedLoanForm else {}
+        forms[name] = form_class(request.POST if action == name else None, prefix=name, **extra)
+    if action is not None:
+        act, target = FUND_ACTIONS[action][1], ()
+        if action == "call":
+            target = (get_object_or_404(GuaranteedLoan, pk=request.POST.get("target"), agreement__fund=fund),)
+        elif action == "recover":
+            target = (get_object_or_404(GuaranteeCall, pk=request.POST.get("target"), loan__agreement__fund=fund),)
+        if submitted(request, forms[action], runs, lambda data: act(request.user, fund, data, *target)) is not None:
+            messages.success(request, FUND_ACTIONS[action][2])
+            return redirect("fund_detail", pk=pk)
+    today = timezone.localdate()
+    return render(request, "credit/fund_detail.html", {
+        "fund": fund, "runs": runs, "forms": forms, "action": action, "target": request.POST.get("target"),
+        "position": selectors.position(fund, today), "solvency": guarantees.solvency(fund, today),
+        "grants": fund.grants.select_related("entry").order_by("-date"),
+        "agreements": fund.agreements.select_related("lender").order_by("signed_on"),
+        "guaranteed": GuaranteedLoan.objects.filter(agreement__fund=fund).select_related(
+            "agreement__lender", "household", "organisation").prefetch_related("calls__recoveries")
+        .order_by("status", "-reported_on")})

@@ -267,9 +267,7 @@ def test_the_printed_schedule_in_spanish_and_quechua(client_for, fund, portfolio
     response = client_for(fund.officer).get(reverse("loan_schedule_pdf", args=[loan.pk]), {"lang": "quz"})
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     statement = selectors.statement(loan, today())
-    rows = [{"number": i.number, "due_date": i.due_date, "principal": i.principal, "interest": i.interest,
-             "fee": i.fee, "total": i.due, "balance": b}
-            for i, b in zip(statement.instalments, selectors.balances_after(statement.instalments))]
+    rows = selectors.schedule_rows(statement.instalments)
     context = {"loan": loan, "borrower": loan.borrower, "product": loan.product, "fund": loan.fund,
                "amount": loan.amount, "start": loan.disbursed_on, "tea": loan.tea, "tcea": loan.tcea, "rows": rows,
                "totals": selectors.totals(rows)}
@@ -293,3 +291,56 @@ def test_the_family_page_shows_its_credit_to_those_who_may_see_it(client_for, of
     page = client_for(officer).get(reverse("household_detail", args=[families["ccopi"].pk]))
     assert page.status_code == 200 and page.context["credit"] is None
     assert portfolio["ccatca"].number not in page.content.decode()
+
+
+def test_the_funds_capital_and_guarantees_from_its_page(client_for, fund, coordinator, technician, officer, families):
+    from minka.books.models import Entry as JournalEntry
+    from minka.credit.models import GuaranteeCall, GuaranteedLoan, Grant
+    from minka.people.models import Organisation
+
+    open_years(fund, today().year)
+    url = reverse("fund_detail", args=[fund.pk])
+    client = client_for(fund.officer)
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["position"]["capital"] == D("200000.00")
+    # A grant in euros: the rate is required, and kept with the entry.
+    grant = {"action": "grant", "grant-date": today().isoformat(), "grant-donor": "Cooperación", "grant-currency": "EUR",
+             "grant-amount": "10000", "grant-loan_pool": "30000"}
+    assert "tipo de cambio del día" in client.post(url, grant).content.decode()
+    client.post(url, {**grant, "grant-exchange_rate": "3.95"})
+    received = Grant.objects.get(donor="Cooperación")
+    assert received.amount_pen == D("39500.00") and received.guarantee_pool == D("9500.00")
+    assert JournalEntry.objects.get(pk=received.entry_id).exchange_rate == D("3.95")
+
+    lender = Organisation.objects.create(name="Caja Municipal Cusco", kind=Organisation.Kind.LENDER,
+                                         territory=fund.territory)
+    client.post(url, {"action": "agreement", "agreement-lender": lender.pk, "agreement-reference": "CMAC-1",
+                      "agreement-signed_on": (today() - datetime.timedelta(days=60)).isoformat(),
+                      "agreement-coverage_percent": "50", "agreement-cap_per_borrower": "4000",
+                      "agreement-leverage_limit": "3"})
+    agreement = fund.agreements.get()
+    report = {"action": "report", "report-agreement": agreement.pk, "report-reference": "URC-1",
+              "report-household": families["tinki"].code, "report-amount": "6000",
+              "report-disbursed_on": (today() - datetime.timedelta(days=30)).isoformat(),
+              "report-outstanding": "5000", "report-days_past_due": "0", "report-reported_on": today().isoformat()}
+    client.post(url, report)
+    guaranteed = GuaranteedLoan.objects.get()
+    assert guaranteed.outstanding == D("5000.00")
+    pool = page.context["solvency"]["pool"] + D("9500.00")
+    client.post(url, {"action": "call", "target": guaranteed.pk, "call-date": today().isoformat(),
+                      "call-outstanding": "5000"})
+    claim = GuaranteeCall.objects.get()
+    assert claim.claim == D("2500.00")  # 50 % of 5,000, under the 4,000 cap
+    client.post(url, {"action": "recover", "target": claim.pk, "recover-date": today().isoformat(),
+                      "recover-amount": "3000"})  # more than was paid: refused
+    assert not claim.recoveries.exists()
+    client.post(url, {"action": "recover", "target": claim.pk, "recover-date": today().isoformat(),
+                      "recover-amount": "1000"})
+    assert client.get(url).context["solvency"]["pool"] == pool - D("2500.00") + D("1000.00")
+
+    # A coordinator over the region reads it; a district's technician and an outsider do not.
+    coordinator_page = client_for(coordinator).get(url)
+    assert coordinator_page.status_code == 200 and not coordinator_page.context["runs"]
+    assert client_for(coordinator).post(url, grant).status_code == 404
+    assert client_for(technician).get(url).status_code == 404
+    assert client_for(officer).get(url).status_code == 404
