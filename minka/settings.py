@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "minka.books",
     "minka.market",
     "minka.credit",
+    "minka.incentives",
     "minka.demo",
 ]
 

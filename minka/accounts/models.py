@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Gerente de la empresa")
     CREDIT = "credit", _("Comité de crédito")
     COMMUNITY = "community", _("Autoridad comunal")
+    EVALUATOR = "evaluator", _("Evaluador(a) de planes de negocio")
 
 
 class Assignment(models.Model):

@@ -20,22 +20,29 @@ KEEP_BOOKS = "keep_books"  # post entries, open and close periods
 VIEW_CREDIT = "view_credit"  # loans, applications and instalments of the families in the scope
 APPLY_CREDIT = "apply_credit"  # file a family's or an organisation's loan application
 RUN_FUND = "run_fund"  # committee decisions, disbursements, repayments, write-offs, guarantees
+RUN_CALLS = "run_calls"  # business plan calls: their rules and grid, publication, award
+APPLY_PLANS = "apply_plans"  # file a family's, an association's or a community's business plan
+EVALUATE_PLANS = "evaluate_plans"  # declare no conflict of interest and score plans
 
 CAPABILITIES = {
     Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
-                 MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, KEEP_BOOKS, VIEW_CREDIT, APPLY_CREDIT, RUN_FUND},
+                 MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, KEEP_BOOKS, VIEW_CREDIT, APPLY_CREDIT, RUN_FUND,
+                 RUN_CALLS, APPLY_PLANS, EVALUATE_PLANS},
     # Coordinators read the books they answer for to funders; the managers keep them.
     Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
-                       MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, VIEW_CREDIT},
+                       MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, VIEW_CREDIT, RUN_CALLS, APPLY_PLANS},
     # Technicians write down the assembly's decision when its leaders have no account.
     # Technicians help families apply for a loan and remind them of their instalments.
     Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, EDIT_INFRASTRUCTURE, VALIDATE_FIGURES,
-                      VIEW_CREDIT, APPLY_CREDIT},
+                      VIEW_CREDIT, APPLY_CREDIT, APPLY_PLANS},
     # Municipal officers keep their district's inventory of works; they read families' records.
     Role.MUNICIPAL: {VIEW_PEOPLE, EXPORT_PEOPLE, EDIT_INFRASTRUCTURE},
     Role.ENTERPRISE: {VIEW_PEOPLE, VIEW_BOOKS, KEEP_BOOKS},
     Role.CREDIT: {VIEW_PEOPLE, VIEW_BOOKS, KEEP_BOOKS, VIEW_CREDIT, APPLY_CREDIT, RUN_FUND},
     Role.COMMUNITY: {VIEW_PEOPLE, VALIDATE_FIGURES},
+    # Evaluators of business plans, often from outside the program: they read and score the plans of
+    # their call's place, nothing else.
+    Role.EVALUATOR: {EVALUATE_PLANS},
 }
 
 

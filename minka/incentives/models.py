@@ -1,0 +1,200 @@
+"""Incentives for the watershed (seed 003, axis iii). This module holds the eco-compatible business
+plan calls: a call with its budget, dates, eligibility rules and scoring grid as data; the
+applications with their plan and the eligibility found; the evaluations, each with its evaluator's
+declaration of no conflict of interest and a score per criterion; the award, in rank order within the
+budget. Nothing is edited after the fact: a call's grid is fixed once published, an evaluation once
+submitted."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from minka.core.models import TranslatedName
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class ApplicantKind(models.TextChoices):
+    FAMILY = "family", _("Familia (empresa familiar)")
+    ASSOCIATION = "association", _("Asociación de productores")
+    COMMUNITY = "community", _("Comunidad campesina")
+
+
+class Call(models.Model):
+    """A call for eco-compatible business plans: who may apply, where, until when, with how much
+    co-financing, how plans are scored and how much there is to award."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("En preparación")
+        PUBLISHED = "published", _("Publicada")
+        AWARDED = "awarded", _("Adjudicada")
+
+    code = models.SlugField(_("código"), max_length=40, unique=True)
+    title = models.CharField(_("título"), max_length=200)
+    description = models.TextField(_("bases"), blank=True)
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("ámbito"))
+    budget = models.DecimalField(_("presupuesto (S/)"), **MONEY)
+    opens_on = models.DateField(_("abre el"))
+    closes_on = models.DateField(_("cierra el"), help_text=_("Último día para presentar un plan."))
+    applicant_kinds = models.JSONField(_("quiénes pueden postular"), default=list,
+                                       help_text=_("Entre: family, association, community."))
+    min_cofinancing = models.DecimalField(_("cofinanciamiento mínimo (% de la inversión)"), max_digits=5,
+                                          decimal_places=2, default=Decimal("0"), validators=PERCENT)
+    max_award = models.DecimalField(_("monto máximo por plan (S/)"), null=True, blank=True, **MONEY)
+    scale = models.PositiveSmallIntegerField(_("escala de puntaje (0 a …)"), default=5)
+    evaluators_required = models.PositiveSmallIntegerField(_("evaluaciones por plan"), default=2)
+    spread_alert = models.DecimalField(_("alerta de dispersión (puntos sobre 100)"), max_digits=5,
+                                       decimal_places=2, default=Decimal("20"),
+                                       help_text=_("Se marca un plan cuyos evaluadores difieren en más que esto."))
+    min_score = models.DecimalField(_("puntaje mínimo para ganar (sobre 100)"), max_digits=5, decimal_places=2,
+                                    default=Decimal("60"), validators=PERCENT)
+    status = models.CharField(_("estado"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_on = models.DateField(_("publicada el"), null=True, blank=True)
+    awarded_on = models.DateField(_("adjudicada el"), null=True, blank=True)
+    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("concurso de planes de negocio")
+        verbose_name_plural = _("concursos de planes de negocio")
+        ordering = ["-opens_on", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gt=0) & Q(scale__gt=0) & Q(evaluators_required__gt=0),
+                                   name="call_positive"),
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="call_dates_in_order"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Criterion(TranslatedName):
+    """A line of the call's scoring grid, with its weight (the weights of a call add up to 100)."""
+
+    class Group(models.TextChoices):
+        WATER = "water", _("Eco-compatibilidad: agua")
+        SOIL = "soil", _("Eco-compatibilidad: suelo")
+        BIODIVERSITY = "biodiversity", _("Eco-compatibilidad: biodiversidad")
+        WASTE = "waste", _("Eco-compatibilidad: residuos")
+        VIABILITY = "viability", _("Viabilidad económica")
+        INCLUSION = "inclusion", _("Inclusión de mujeres y jóvenes")
+        INNOVATION = "innovation", _("Innovación")
+
+    ECO = (Group.WATER, Group.SOIL, Group.BIODIVERSITY, Group.WASTE)
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    group = models.CharField(_("grupo"), max_length=12, choices=Group.choices)
+    weight = models.DecimalField(_("peso (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
+    guidance = models.TextField(_("qué se mira"), blank=True)
+    order = models.PositiveSmallIntegerField(_("orden"), default=0)
+
+    class Meta:
+        verbose_name = _("criterio")
+        verbose_name_plural = _("criterios")
+        ordering = ["call", "order", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive")]
+
+
+class Plan(models.Model):
+    """An application to a call: who applies, the plan (activity, investment, co-financing, expected
+    income and jobs, environmental measures, risks), the eligibility found when it was filed, and
+    where it stands."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Presentado")
+        INELIGIBLE = "ineligible", _("No elegible")
+        AWARDED = "awarded", _("Ganador")
+        NOT_AWARDED = "not_awarded", _("No ganador")
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="plans")
+    number = models.PositiveIntegerField(_("número"))
+    applicant_kind = models.CharField(_("tipo de postulante"), max_length=12, choices=ApplicantKind.choices)
+    household = models.ForeignKey("people.Household", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("familia"))
+    organisation = models.ForeignKey("people.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("organización"))
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("lugar"))
+    title = models.CharField(_("nombre del plan"), max_length=200)
+    activity = models.TextField(_("actividad"))
+    investment = models.DecimalField(_("inversión total (S/)"), **MONEY)
+    cofinancing = models.DecimalField(_("cofinanciamiento propio (S/)"), **MONEY)
+    requested = models.DecimalField(_("monto solicitado (S/)"), **MONEY)
+    expected_income = models.DecimalField(_("ingreso anual esperado (S/)"), default=Decimal("0"), **MONEY)
+    expected_jobs = models.PositiveSmallIntegerField(_("empleos esperados"), default=0)
+    women_share = models.DecimalField(_("participación de mujeres (%)"), max_digits=5, decimal_places=2,
+                                      default=Decimal("0"), validators=PERCENT)
+    environmental_measures = models.TextField(_("medidas ambientales"))
+    risks = models.TextField(_("riesgos y cómo se enfrentan"), blank=True)
+    submitted_on = models.DateField(_("presentado el"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    eligible = models.BooleanField(_("elegible"))
+    reasons = models.JSONField(_("motivos de no elegibilidad"), default=list, blank=True)
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices)
+    score = models.DecimalField(_("puntaje (sobre 100)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveIntegerField(_("puesto"), null=True, blank=True)
+    awarded = models.DecimalField(_("monto adjudicado (S/)"), null=True, blank=True, **MONEY)
+
+    class Meta:
+        verbose_name = _("plan de negocio")
+        verbose_name_plural = _("planes de negocio")
+        ordering = ["call", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "number"], name="plan_unique_number"),
+            models.CheckConstraint(condition=Q(household__isnull=True) ^ Q(organisation__isnull=True),
+                                   name="plan_one_applicant"),
+            models.CheckConstraint(condition=Q(investment__gt=0) & Q(cofinancing__gte=0) & Q(requested__gt=0),
+                                   name="plan_amounts_positive"),
+        ]
+
+    def __str__(self):
+        return _("Plan %(n)s · %(t)s") % {"n": self.number, "t": self.title}
+
+    @property
+    def applicant(self):
+        return self.household or self.organisation
+
+
+class Attachment(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
+    label = models.CharField(_("descripción"), max_length=120)
+    file = models.FileField(_("archivo"), upload_to="incentives/plans/%Y/")
+    added_on = models.DateTimeField(auto_now_add=True)
+
+
+class Evaluation(models.Model):
+    """One evaluator's reading of a plan: first the declaration (no conflict of interest, or a
+    conflict and the evaluator steps aside), then a score per criterion with a comment."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="evaluations")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("evaluador(a)"))
+    no_conflict = models.BooleanField(_("declara no tener conflicto de interés"))
+    declared_on = models.DateField(_("declarado el"))
+    conflict_note = models.CharField(_("conflicto declarado"), max_length=200, blank=True)
+    comment = models.TextField(_("comentario general"), blank=True)
+    submitted_on = models.DateField(_("enviado el"), null=True, blank=True)
+    total = models.DecimalField(_("puntaje (sobre 100)"), max_digits=6, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluación")
+        verbose_name_plural = _("evaluaciones")
+        constraints = [models.UniqueConstraint(fields=["plan", "evaluator"], name="evaluation_once_per_evaluator")]
+
+
+class Score(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("puntaje"), max_digits=4, decimal_places=1)
+    comment = models.CharField(_("comentario"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evaluation", "criterion"], name="score_once_per_criterion"),
+                       models.CheckConstraint(condition=Q(value__gte=0), name="score_not_negative")]
