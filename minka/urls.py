@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("minka.books.urls")),
     path("", include("minka.market.urls")),
     path("", include("minka.credit.urls")),
+    path("", include("minka.incentives.urls")),
     path("cuenta/ingresar/", auth_views.LoginView.as_view(template_name="core/login.html",
                                                           redirect_authenticated_user=True), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,0 +1,81 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from minka.accounts.permissions import APPLY_PLANS, scope_q
+from minka.core.forms import DateInput
+from minka.people.models import Household, Organisation
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class PlanForm(forms.Form):
+    household = forms.ModelChoiceField(
+        Household.objects.none(), required=False, to_field_name="code", label=_("Familia (código)"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"invalid_choice": _("No hay una familia con ese código en su ámbito.")})
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False,
+                                          label=_("o asociación / comunidad"))
+    title = forms.CharField(label=_("Nombre del plan"), max_length=200)
+    activity = forms.CharField(label=_("Actividad"), widget=forms.Textarea(attrs={"rows": 3}))
+    investment = forms.DecimalField(label=_("Inversión total (S/)"), min_value=Decimal("0.01"), **MONEY)
+    cofinancing = forms.DecimalField(label=_("Cofinanciamiento propio (S/)"), min_value=Decimal("0"), **MONEY)
+    requested = forms.DecimalField(label=_("Monto solicitado (S/)"), min_value=Decimal("0.01"), **MONEY)
+    expected_income = forms.DecimalField(label=_("Ingreso anual esperado (S/)"), min_value=Decimal("0"),
+                                         initial=Decimal("0"), **MONEY)
+    expected_jobs = forms.IntegerField(label=_("Empleos esperados"), min_value=0, initial=0)
+    women_share = forms.DecimalField(label=_("Participación de mujeres (%)"), min_value=Decimal("0"),
+                                     max_value=Decimal("100"), max_digits=5, decimal_places=2, initial=Decimal("0"))
+    environmental_measures = forms.CharField(label=_("Medidas ambientales"), widget=forms.Textarea(attrs={"rows": 3}))
+    risks = forms.CharField(label=_("Riesgos y cómo se enfrentan"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    date = forms.DateField(label=_("Fecha de presentación"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = Household.objects.filter(scope_q(user, "community__path", APPLY_PLANS))
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            scope_q(user, "territory__path", APPLY_PLANS), kind__in=["association", "community_government"]
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("household") is None) == (data.get("organisation") is None):
+            raise forms.ValidationError(_("Indique una familia o una organización (solo una)."))
+        return data
+
+
+class DeclarationForm(forms.Form):
+    no_conflict = forms.TypedChoiceField(
+        label=_("Conflicto de interés"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+        choices=[("yes", _("Declaro que no tengo conflicto de interés con este plan ni con quien lo presenta.")),
+                 ("no", _("Tengo un conflicto de interés: me aparto de esta evaluación."))])
+    note = forms.CharField(label=_("Si tiene un conflicto, ¿cuál?"), required=False, max_length=200)
+
+
+class ScoresForm(forms.Form):
+    """A score and a comment per criterion of the call's grid."""
+
+    comment = forms.CharField(label=_("Comentario general"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(call.criteria.all())
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+                label=f"{criterion.label} ({criterion.weight.normalize():f} %)", max_digits=4, decimal_places=1,
+                widget=forms.NumberInput(attrs={"step": "0.5", "min": 0, "max": call.scale, "inputmode": "decimal"}))
+            self.fields[f"note_{criterion.pk}"] = forms.CharField(label=_("Comentario"), required=False,
+                                                                  max_length=300)
+
+    def pairs(self):
+        return [(self[f"score_{c.pk}"], self[f"note_{c.pk}"], c) for c in self.criteria]
+
+    def scores(self):
+        return {c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"note_{c.pk}"]) for c in self.criteria}
+
+
+class AwardForm(forms.Form):
+    date = forms.DateField(label=_("Fecha del acta de adjudicación"), widget=DateInput(), initial=timezone.localdate)

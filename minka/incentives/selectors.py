@@ -1,0 +1,36 @@
+"""What a user sees of the calls: the calls over their place, the plans of their scope."""
+
+from django.db.models import Q
+
+from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, scope_paths, scope_q
+
+from .models import Call, Plan
+
+CAPABILITIES = (RUN_CALLS, APPLY_PLANS, EVALUATE_PLANS)
+
+
+def _overlapping(user, field):
+    """A filter on a territory path field: inside the user's scope (any capability of the calls), or
+    above it (a call of the province for a district's technician)."""
+    query = Q(pk__in=[])
+    for capability in CAPABILITIES:
+        for path in scope_paths(user, capability):
+            codes = path.strip("/").split("/")
+            query |= Q(**{f"{field}__startswith": path})
+            query |= Q(**{f"{field}__in": ["/".join(codes[:n]) + "/" for n in range(1, len(codes))]})
+    return query
+
+
+def calls_for(user):
+    return Call.objects.filter(_overlapping(user, "territory__path")).select_related("territory")
+
+
+def plans_for(user, call):
+    query = Q(pk__in=[])
+    for capability in CAPABILITIES:
+        query |= scope_q(user, "territory__path", capability)
+    return Plan.objects.filter(query, call=call)
+
+
+def takes_part(user):
+    return any(scope_paths(user, capability) for capability in CAPABILITIES)

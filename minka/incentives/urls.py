@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("concursos/", views.call_list, name="call_list"),
+    path("concursos/<slug:code>/", views.call_detail, name="call_detail"),
+    path("concursos/<slug:code>/postular/", views.plan_create, name="plan_create"),
+    path("concursos/<slug:code>/planes/<int:number>/", views.plan_detail, name="plan_detail"),
+    path("publico/concursos/<slug:code>/", views.public_results, name="call_public"),
+]

@@ -1,0 +1,131 @@
+"""The pages of the business plan calls: the calls over the user's place, a call with its rules,
+grid, plans and ranking (and its award), filing a plan, a plan with the evaluator's declaration and
+scoring, and the public results."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, can
+from minka.core.pages import submitted
+
+from . import selectors, services
+from .forms import AwardForm, DeclarationForm, PlanForm, ScoresForm
+from .models import Call, Evaluation, Plan
+
+
+@login_required
+def call_list(request):
+    if not selectors.takes_part(request.user):
+        raise Http404
+    return render(request, "incentives/call_list.html", {"calls": selectors.calls_for(request.user)})
+
+
+def _call(user, code):
+    return get_object_or_404(selectors.calls_for(user), code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_detail(request, code):
+    """The call: its rules and grid, the plans of the user's scope with their eligibility, and after
+    the deadline the ranking (scores, spread between evaluators, ties, what the budget covers); the
+    organisers award it from here."""
+    call = _call(request.user, code)
+    runs = can(request.user, RUN_CALLS, call.territory)
+    form = AwardForm(request.POST or None)
+    ranking = None
+    done = submitted(request, form, runs, lambda data: services.award(actor=request.user, call=call, **data))
+    if done is not None:
+        messages.success(request, _("Concurso adjudicado: %(a)s de %(b)s.") % {
+            "a": services.shown(done.awarded), "b": services.shown(call.budget)})
+        return redirect("call_detail", code=code)
+    today = timezone.localdate()
+    plans = selectors.plans_for(request.user, call).select_related("household", "organisation", "territory")
+    if runs and today > call.closes_on:
+        ranking = services.results(call)
+    return render(request, "incentives/call_detail.html", {
+        "call": call, "runs": runs, "form": form, "plans": plans, "ranking": ranking, "today": today,
+        "applies": _applies(request.user, call) and call.status == Call.Status.PUBLISHED,
+        "criteria": call.criteria.all(), "awarded": services.awarded_total(call)})
+
+
+def _applies(user, call):
+    """Whether the user files plans anywhere in the call's place (a district's technician in a
+    province's call, a region's coordinator)."""
+    from minka.accounts.permissions import scope_paths
+
+    where = call.territory.path
+    return any(path.startswith(where) or where.startswith(path) for path in scope_paths(user, APPLY_PLANS))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request, code):
+    call = _call(request.user, code)
+    if not _applies(request.user, call):
+        raise Http404
+    form = PlanForm(request.POST or None, user=request.user, initial={"household": request.GET.get("familia")})
+    plan = submitted(request, form, True, lambda data: services.submit(actor=request.user, call=call, **data))
+    if plan is not None:
+        if plan.eligible:
+            messages.success(request, _("Plan %(n)s recibido: es elegible y pasa a evaluación.") % {"n": plan.number})
+        else:
+            messages.warning(request, _("Plan %(n)s recibido, pero no es elegible: %(r)s") % {
+                "n": plan.number, "r": " ".join(plan.reasons)})
+        return redirect("plan_detail", code=code, number=plan.number)
+    return render(request, "incentives/plan_form.html", {"call": call, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request, code, number):
+    """A plan as filed, its eligibility, and for an evaluator: the declaration, then the grid to score."""
+    call = _call(request.user, code)
+    plan = get_object_or_404(selectors.plans_for(request.user, call).select_related(
+        "household__community", "organisation", "territory", "submitted_by"), number=number)
+    evaluates = can(request.user, EVALUATE_PLANS, plan.territory)
+    mine = Evaluation.objects.filter(plan=plan, evaluator=request.user).prefetch_related("scores__criterion").first()
+    action = request.POST.get("action") if request.method == "POST" else None
+    declaration = DeclarationForm(request.POST if action == "declare" else None)
+    scoring = ScoresForm(request.POST if action == "score" else None, call=call)
+    if action == "declare" and submitted(request, declaration, evaluates, lambda data: services.declare(
+            actor=request.user, plan=plan, date=timezone.localdate(), **data)):
+        return redirect("plan_detail", code=code, number=number)
+    if action == "score" and submitted(request, scoring, evaluates, lambda data: services.evaluate(
+            actor=request.user, plan=plan, date=timezone.localdate(), scores=scoring.scores(),
+            comment=data["comment"])):
+        messages.success(request, _("Evaluación enviada."))
+        return redirect("plan_detail", code=code, number=number)
+    if action not in (None, "declare", "score"):
+        raise Http404
+    runs = can(request.user, RUN_CALLS, call.territory)
+    return render(request, "incentives/plan_detail.html", {
+        "call": call, "plan": plan, "evaluates": evaluates, "mine": mine, "declaration": declaration,
+        "scoring": scoring, "runs": runs, "open_for_scoring": timezone.localdate() > call.closes_on
+        and call.status == Call.Status.PUBLISHED and plan.eligible,
+        "evaluations": plan.evaluations.select_related("evaluator").prefetch_related("scores__criterion")
+        if runs else []})
+
+
+def public_results(request, code):
+    """The results of an awarded call for everyone: the ranking, scores and amounts; plans by their
+    title, applicant type and district, never a family's name."""
+    call = get_object_or_404(Call, code=code, status=Call.Status.AWARDED)
+    plans = Plan.objects.filter(call=call, eligible=True).select_related("organisation", "territory__parent").order_by(
+        "rank", "number")
+    plans = list(plans)
+    codes = {p.territory.path.split("/")[3] for p in plans if p.territory.path.count("/") > 3}
+    from minka.territory.models import Territory
+
+    names = dict(Territory.objects.filter(code__in=codes).values_list("code", "name"))
+    for entry in plans:
+        parts = entry.territory.path.split("/")
+        entry.district = names.get(parts[3], "") if len(parts) > 4 else entry.territory.name
+    return render(request, "incentives/public_results.html", {
+        "call": call, "plans": plans, "submitted": Plan.objects.filter(call=call).count(),
+        "awarded": services.awarded_total(call)})
