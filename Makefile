@@ -37,7 +37,7 @@ demo: setup
 
 run: demo
 	@echo ""
-	@echo "Minka: http://$(HOST):$(PORT)/   demo users: admin coordinador tecnico municipal empresa credito comunidad   password: minka-demo"
+	@echo "Minka: http://$(HOST):$(PORT)/   demo users: admin coordinador tecnico municipal empresa credito comunidad evaluador   password: minka-demo"
 	@echo ""
 	@# The background worker (large exports) runs beside the server and stops with it.
 	trap 'kill 0' EXIT; $(PY) manage.py db_worker --no-reload --interval 2 -v 0 & \

@@ -20,6 +20,7 @@ DEMO_USERS = [
     ("empresa", Role.ENTERPRISE, ["0812"], False),  # the enterprise works across Quispicanchi
     ("credito", Role.CREDIT, ["0812"], False),  # the fund of the province: its committee and officers
     ("comunidad", Role.COMMUNITY, ["081210-C03"], False),
+    ("evaluador", Role.EVALUATOR, ["080205", "030108"], False),  # Ecocuenca's watersheds: Pomacanchi, Cachora
 ]
 
 

@@ -44,7 +44,7 @@ class Call(models.Model):
     closes_on = models.DateField(_("cierra el"), help_text=_("Último día para presentar un plan."))
     applicant_kinds = models.JSONField(_("quiénes pueden postular"), default=list,
                                        help_text=_("Entre: family, association, community."))
-    min_cofinancing = models.DecimalField(_("cofinanciamiento mínimo (% de la inversión)"), max_digits=5,
+    min_cofinancing = models.DecimalField(_("cofinanciamiento mínimo (porcentaje de la inversión)"), max_digits=5,
                                           decimal_places=2, default=Decimal("0"), validators=PERCENT)
     max_award = models.DecimalField(_("monto máximo por plan (S/)"), null=True, blank=True, **MONEY)
     scale = models.PositiveSmallIntegerField(_("escala de puntaje (0 a …)"), default=5)

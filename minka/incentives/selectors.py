@@ -34,3 +34,11 @@ def plans_for(user, call):
 
 def takes_part(user):
     return any(scope_paths(user, capability) for capability in CAPABILITIES)
+
+
+def public_calls(unit):
+    """The awarded calls of a place, of the places below it or above it (their results are public)."""
+    codes = unit.path.strip("/").split("/")
+    above = ["/".join(codes[:n]) + "/" for n in range(1, len(codes) + 1)]
+    return Call.objects.filter(Q(territory__path__startswith=unit.path) | Q(territory__path__in=above),
+                               status=Call.Status.AWARDED).order_by("-awarded_on")

@@ -124,3 +124,16 @@ def test_an_evaluator_scores_a_plan_on_a_phone(live_server, browser, settings, c
     assert "70.00 / 100" in page.locator("#my-scores h2").inner_text()
     assert Evaluation.objects.get(plan=plan).total == D("70.00")
     assert overflowing(page) == []
+
+
+def test_the_public_portal_links_awarded_calls(client, coordinator, open_call, places):
+    from minka.incentives.selectors import public_calls
+
+    assert not public_calls(places["ocongate"]).exists()  # not awarded yet
+    Call.objects.filter(pk=open_call.pk).update(status=Call.Status.AWARDED, awarded_on=today())
+    assert list(public_calls(places["ocongate"])) == [open_call]  # the province's call, seen from a district
+    assert list(public_calls(places["cusco"])) == [open_call]  # and from the region
+    district = Call.objects.create(code="oc", title="Ocongate", territory=places["ocongate"], budget=1,
+                                   opens_on=today(), closes_on=today(), status=Call.Status.AWARDED)
+    assert set(public_calls(places["ocongate"])) == {open_call, district}
+    assert list(public_calls(places["ccatca"])) == [open_call]  # a neighbour's call is not theirs

@@ -1,0 +1,89 @@
+"""The demo call: Ecocuenca's first call for eco-compatible business plans in the Pomacanchi
+watershed (2026), families and an association applying, two evaluators scoring each eligible plan,
+the award within the budget. Everything goes through the services."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from minka.people.models import Household, Organisation
+from minka.territory.models import Territory
+
+from . import services
+from .models import Call
+
+D = Decimal
+GRID = [("water", "Cuidado y ahorro del agua", "Yaku waqaychay", 15),
+        ("soil", "Conservación del suelo", "Allpa waqaychay", 15),
+        ("biodiversity", "Biodiversidad nativa", "Kawsaykunap achkan", 10),
+        ("waste", "Manejo de residuos", "Qupa allichay", 10),
+        ("viability", "Viabilidad económica", "Qullqi yaykuy atikuynin", 25),
+        ("inclusion", "Participación de mujeres y jóvenes", "Warmikuna, waynakuna sipaskunapas", 15),
+        ("innovation", "Innovación", "Musuq ruway", 10)]
+PLANS = [
+    ("Trucha de la laguna con alimento balanceado local", 14000, 3000),
+    ("Queso fresco y yogur con suero para biol", 12000, 2600),
+    ("Fitotoldo de hortalizas para la feria de Acomayo", 6000, 1500),
+    ("Crianza de cuyes con forraje de alfalfa bajo riego por aspersión", 9000, 2000),
+    ("Tejidos de fibra de alpaca teñidos con plantas nativas", 7000, 1400),
+    ("Papas nativas en andenes recuperados", 8000, 1000),  # too little co-financing
+    ("Miel de abejas en bosque de queñua", 5000, 1200),
+    ("Turismo vivencial en la laguna", 15000, 3000),
+    ("Compost y humus para la venta", 4000, 800),
+]
+
+
+@transaction.atomic
+def create_call(rng):
+    """The call and its history; nothing when it exists already. Returns the number of plans."""
+    if Call.objects.filter(is_demo=True).exists():
+        return 0
+    User = get_user_model()
+    coordinator, evaluator = User.objects.get(username="coordinador"), User.objects.get(username="evaluador")
+    pomacanchi = Territory.objects.get(code="080205")
+    second, _created = User.objects.get_or_create(username="evaluadora2", defaults={"is_active": False})
+    from minka.accounts.models import Assignment, Role
+
+    Assignment.objects.get_or_create(user=second, role=Role.EVALUATOR, territory=pomacanchi)
+    call = services.create_call(
+        actor=coordinator, code="ecocuenca-pomacanchi-2026", title="Planes de negocio eco-compatibles — cuenca de "
+        "Pomacanchi 2026", territory=pomacanchi, budget="40000", opens_on=datetime.date(2026, 3, 2),
+        closes_on=datetime.date(2026, 5, 29), applicant_kinds=["family", "association"], min_cofinancing=D("20"),
+        max_award=D("12000"), description="Ecocuenca, eje iii: apoyo a las acciones de cambio de los actores locales. "
+        "Se financian planes que cuiden el agua y el suelo de la cuenca de la laguna de Pomacanchi.")
+    for group, name, quz, weight in GRID:
+        services.add_criterion(actor=coordinator, call=call, group=group, name=name, name_quz=quz, weight=weight)
+    services.publish(actor=coordinator, call=call, date=datetime.date(2026, 3, 2))
+    Call.objects.filter(pk=call.pk).update(is_demo=True)
+    association, _created = Organisation.objects.get_or_create(
+        name="Asociación de Productores Agroecológicos de la Laguna de Pomacanchi",
+        defaults={"kind": Organisation.Kind.ASSOCIATION, "territory": pomacanchi, "is_demo": True})
+    families = list(Household.objects.filter(is_demo=True, community__path__startswith=pomacanchi.path)
+                    .order_by("pk")[:40])
+    applicants = [association] + rng.sample(families, len(PLANS) - 1)
+    plans = []
+    for index, ((title, investment, cofinancing), applicant) in enumerate(zip(PLANS, applicants)):
+        owner = {"organisation": applicant} if isinstance(applicant, Organisation) else {"household": applicant}
+        plans.append(services.submit(
+            actor=coordinator, call=call, date=datetime.date(2026, 4, 1) + datetime.timedelta(days=index * 6),
+            title=title, activity=title + ".", investment=investment, cofinancing=cofinancing,
+            requested=investment - cofinancing, expected_income=D(rng.randrange(20, 90) * 100),
+            expected_jobs=rng.randint(1, 6), women_share=D(rng.choice([30, 50, 60, 80])),
+            environmental_measures="Riego por goteo, abono orgánico, sin agroquímicos cerca de la laguna.",
+            risks="Heladas: fitotoldo y calendario de siembra.", **owner))
+    day = datetime.date(2026, 6, 10)
+    for plan in plans:
+        if not plan.eligible:
+            continue
+        quality = rng.uniform(2.2, 4.6)
+        for person in (evaluator, second):
+            services.declare(actor=person, plan=plan, date=day, no_conflict=True)
+            scores = {c.pk: (D(str(round(min(5, max(0, rng.gauss(quality, 0.5))) * 2) / 2)), "")
+                      for c in call.criteria.all()}
+            services.evaluate(actor=person, plan=plan, date=day, scores=scores,
+                              comment="Plan coherente con el cuidado de la laguna." if quality > 3.5 else
+                              "Falta detallar el mercado y el manejo del agua.")
+    services.award(actor=coordinator, call=call, date=datetime.date(2026, 7, 15))
+    return len(plans)
