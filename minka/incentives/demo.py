@@ -12,7 +12,7 @@ from minka.people.models import Household, Organisation
 from minka.territory.models import Territory
 
 from . import services
-from .models import Call
+from .models import Call, Plan
 
 D = Decimal
 GRID = [("water", "Cuidado y ahorro del agua", "Yaku waqaychay", 15),
@@ -86,4 +86,19 @@ def create_call(rng):
                               comment="Plan coherente con el cuidado de la laguna." if quality > 3.5 else
                               "Falta detallar el mercado y el manejo del agua.")
     services.award(actor=coordinator, call=call, date=datetime.date(2026, 7, 15))
+    # Follow-up: the award in two tranches; visits in October; the second paid where the milestone is met.
+    for plan in Plan.objects.filter(call=call, status=Plan.Status.AWARDED):
+        first = (plan.awarded * D("0.6")).quantize(D("1"))
+        one, two = services.plan_tranches(actor=coordinator, plan=plan, tranches=[
+            (first, "Firma del convenio y compra de materiales", datetime.date(2026, 8, 1)),
+            (plan.awarded - first, "Inversión instalada y verificada en campo", datetime.date(2026, 11, 1))])
+        services.release(actor=coordinator, tranche=one, date=datetime.date(2026, 8, 3))
+        met = rng.random() < 0.7
+        services.record_visit(actor=coordinator, plan=plan, date=datetime.date(2026, 10, 20),
+                              progress="on_track" if met else rng.choice(["delayed", "at_risk"]), milestone_met=met,
+                              income=D(rng.randrange(5, 40) * 100), jobs=rng.randint(1, 4),
+                              measures_in_place=D(rng.choice([50, 75, 100])),
+                              notes="" if met else "Falta terminar la instalación antes de las lluvias.")
+        if met:
+            services.release(actor=coordinator, tranche=two, date=datetime.date(2026, 10, 25))
     return len(plans)

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -7,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from minka.accounts.permissions import APPLY_PLANS, scope_q
 from minka.core.forms import DateInput
 from minka.people.models import Household, Organisation
+
+from .models import Visit
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -79,3 +82,35 @@ class ScoresForm(forms.Form):
 
 class AwardForm(forms.Form):
     date = forms.DateField(label=_("Fecha del acta de adjudicación"), widget=DateInput(), initial=timezone.localdate)
+
+
+class TranchesForm(forms.Form):
+    lines = forms.CharField(
+        label=_("Tramos: uno por línea, «monto | hito | fecha»"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Por ejemplo: 4000 | Firma del convenio | 2026-06-01"))
+
+    def clean_lines(self):
+        rows = []
+        for number, line in enumerate(self.cleaned_data["lines"].splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            try:
+                amount, milestone, due = parts
+                rows.append((Decimal(amount.replace(",", "")), milestone, datetime.date.fromisoformat(due)))
+            except (ValueError, ArithmeticError):
+                raise forms.ValidationError(_("Línea %(n)s: escriba «monto | hito | AAAA-MM-DD».") % {"n": number})
+        return rows
+
+
+class VisitForm(forms.Form):
+    date = forms.DateField(label=_("Fecha"), widget=DateInput(), initial=timezone.localdate)
+    progress = forms.ChoiceField(label=_("Avance"), choices=Visit.Progress.choices)
+    milestone_met = forms.BooleanField(label=_("Se cumplió el hito del próximo tramo"), required=False)
+    income = forms.DecimalField(label=_("Ingreso anual observado (S/)"), required=False, min_value=Decimal("0"),
+                                **MONEY)
+    jobs = forms.IntegerField(label=_("Empleos"), required=False, min_value=0)
+    measures_in_place = forms.DecimalField(label=_("Medidas ambientales en marcha (%)"), required=False,
+                                           min_value=Decimal("0"), max_value=Decimal("100"), max_digits=5,
+                                           decimal_places=2)
+    notes = forms.CharField(label=_("Observaciones"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -198,3 +198,58 @@ class Score(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["evaluation", "criterion"], name="score_once_per_criterion"),
                        models.CheckConstraint(condition=Q(value__gte=0), name="score_not_negative")]
+
+
+class Visit(models.Model):
+    """A monitoring visit to an awarded plan: how it goes, whether the milestone of its next tranche
+    is met, and the results seen (income, jobs, environmental measures in place)."""
+
+    class Progress(models.TextChoices):
+        ON_TRACK = "on_track", _("Avanza según el plan")
+        DELAYED = "delayed", _("Con retraso")
+        AT_RISK = "at_risk", _("En riesgo")
+        ABANDONED = "abandoned", _("Abandonado")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="visits")
+    date = models.DateField(_("fecha"))
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("quién visitó"))
+    progress = models.CharField(_("avance"), max_length=10, choices=Progress.choices)
+    milestone_met = models.BooleanField(_("se cumplió el hito del próximo tramo"), default=False)
+    income = models.DecimalField(_("ingreso anual observado (S/)"), null=True, blank=True, **MONEY)
+    jobs = models.PositiveSmallIntegerField(_("empleos"), null=True, blank=True)
+    measures_in_place = models.DecimalField(_("medidas ambientales en marcha (%)"), max_digits=5, decimal_places=2,
+                                            null=True, blank=True, validators=PERCENT)
+    notes = models.TextField(_("observaciones"), blank=True)
+
+    class Meta:
+        verbose_name = _("visita de seguimiento")
+        verbose_name_plural = _("visitas de seguimiento")
+        ordering = ["plan", "date", "pk"]
+
+
+class Tranche(models.Model):
+    """A part of an award, paid when its milestone is verified by a visit (the first on signing)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Por desembolsar")
+        RELEASED = "released", _("Desembolsado")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tranches")
+    number = models.PositiveSmallIntegerField(_("tramo"))
+    amount = models.DecimalField(_("monto (S/)"), **MONEY)
+    milestone = models.CharField(_("hito"), max_length=200)
+    due_on = models.DateField(_("previsto para"))
+    status = models.CharField(_("estado"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    released_on = models.DateField(_("desembolsado el"), null=True, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    verified_by = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("visita que verificó el hito"))
+
+    class Meta:
+        verbose_name = _("tramo")
+        verbose_name_plural = _("tramos")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="tranche_unique_number"),
+                       models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_positive")]

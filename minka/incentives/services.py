@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, can
 from minka.books.services import money
 
-from .models import ApplicantKind, Call, Criterion, Evaluation, Plan, Score
+from .models import ApplicantKind, Call, Criterion, Evaluation, Plan, Score, Tranche, Visit
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
@@ -345,3 +345,79 @@ def award(*, actor, call, date, amounts=None):
 
 def awarded_total(call):
     return Plan.objects.filter(call=call).aggregate(s=Sum("awarded"))["s"] or ZERO
+
+
+# Follow-up of awarded plans ------------------------------------------------------------------------------
+
+def _awarded(plan):
+    if plan.status != Plan.Status.AWARDED:
+        raise ValidationError(_("Solo un plan ganador tiene tramos y seguimiento."))
+
+
+@transaction.atomic
+def plan_tranches(*, actor, plan, tranches):
+    """Split the award into tranches, each tied to a milestone: [(amount, milestone, due_on)], adding
+    up to what was awarded. The first is paid on signing; the others when a visit verifies theirs."""
+    check(actor, RUN_CALLS, plan.call.territory, _("No organiza este concurso."))
+    _awarded(plan)
+    if plan.tranches.exists():
+        raise ValidationError(_("Los tramos de este plan ya están definidos."))
+    rows = [(money(amount), (milestone or "").strip(), due_on) for amount, milestone, due_on in tranches]
+    if not rows or any(amount <= 0 or not milestone for amount, milestone, _due in rows):
+        raise ValidationError(_("Cada tramo tiene un monto mayor que cero y su hito."))
+    total = sum((amount for amount, _m, _d in rows), ZERO)
+    if total != plan.awarded:
+        raise ValidationError(_("Los tramos suman %(t)s; lo adjudicado es %(a)s.") % {
+            "t": shown(total), "a": shown(plan.awarded)})
+    return [Tranche.objects.create(plan=plan, number=number, amount=amount, milestone=milestone, due_on=due_on)
+            for number, (amount, milestone, due_on) in enumerate(rows, 1)]
+
+
+@transaction.atomic
+def record_visit(*, actor, plan, date, progress, milestone_met=False, income=None, jobs=None,
+                 measures_in_place=None, notes=""):
+    """A monitoring visit: the progress seen, whether the next tranche's milestone is met, the results."""
+    check(actor, APPLY_PLANS, plan.territory, _("No hace seguimiento de planes en %(t)s.") % {"t": plan.territory})
+    _awarded(plan)
+    if date < plan.call.awarded_on:
+        raise ValidationError(_("Una visita de seguimiento es posterior a la adjudicación (%(d)s).") % {
+            "d": _day(plan.call.awarded_on)})
+    if progress not in Visit.Progress.values:
+        raise ValidationError(_("Avance desconocido."))
+    visit = Visit(plan=plan, date=date, visitor=actor, progress=progress, milestone_met=bool(milestone_met),
+                  income=money(income) if income not in (None, "") else None, jobs=jobs,
+                  measures_in_place=measures_in_place, notes=notes)
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def release(*, actor, tranche, date):
+    """Pay a tranche: in order; the first on signing, the others once a visit after the previous
+    payment verified their milestone; never to an abandoned plan."""
+    tranche = Tranche.objects.select_for_update().select_related("plan__call").get(pk=tranche.pk)
+    plan = tranche.plan
+    check(actor, RUN_CALLS, plan.call.territory, _("No organiza este concurso."))
+    if tranche.status == Tranche.Status.RELEASED:
+        raise ValidationError(_("Este tramo ya fue desembolsado."))
+    previous = plan.tranches.filter(number__lt=tranche.number).order_by("-number").first()
+    if previous is not None and previous.status != Tranche.Status.RELEASED:
+        raise ValidationError(_("Primero se desembolsa el tramo %(n)s.") % {"n": previous.number})
+    latest = plan.visits.order_by("-date", "-pk").first()
+    if latest is not None and latest.progress == Visit.Progress.ABANDONED:
+        raise ValidationError(_("La última visita encontró el plan abandonado: no se desembolsa."))
+    verified = None
+    if previous is not None:
+        used = plan.tranches.exclude(verified_by=None).values("verified_by")
+        verified = plan.visits.filter(milestone_met=True, date__gte=previous.released_on, date__lte=date).exclude(
+            pk__in=used).order_by("-date", "-pk").first()
+        if verified is None:
+            raise ValidationError(_("Ninguna visita verificó el hito «%(m)s» después del tramo anterior.") % {
+                "m": tranche.milestone})
+    elif date < plan.call.awarded_on:
+        raise ValidationError(_("Un tramo se desembolsa después de la adjudicación."))
+    tranche.status, tranche.released_on, tranche.released_by, tranche.verified_by = (
+        Tranche.Status.RELEASED, date, actor, verified)
+    tranche.save(update_fields=["status", "released_on", "released_by", "verified_by"])
+    return tranche

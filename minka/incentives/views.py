@@ -4,6 +4,7 @@ scoring, and the public results."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,8 +15,8 @@ from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, c
 from minka.core.pages import submitted
 
 from . import selectors, services
-from .forms import AwardForm, DeclarationForm, PlanForm, ScoresForm
-from .models import Call, Evaluation, Plan
+from .forms import AwardForm, DeclarationForm, PlanForm, ScoresForm, TranchesForm, VisitForm
+from .models import Call, Evaluation, Plan, Tranche
 
 
 @login_required
@@ -101,15 +102,40 @@ def plan_detail(request, code, number):
             comment=data["comment"])):
         messages.success(request, _("Evaluación enviada."))
         return redirect("plan_detail", code=code, number=number)
-    if action not in (None, "declare", "score"):
-        raise Http404
     runs = can(request.user, RUN_CALLS, call.territory)
+    follows = can(request.user, APPLY_PLANS, plan.territory)
+    tranches_form = TranchesForm(request.POST if action == "tranches" else None)
+    visit_form = VisitForm(request.POST if action == "visit" else None)
+    if action == "tranches" and submitted(request, tranches_form, runs, lambda data: services.plan_tranches(
+            actor=request.user, plan=plan, tranches=data["lines"])):
+        messages.success(request, _("Tramos definidos."))
+        return redirect("plan_detail", code=code, number=number)
+    if action == "visit" and submitted(request, visit_form, follows, lambda data: services.record_visit(
+            actor=request.user, plan=plan, **data)):
+        messages.success(request, _("Visita registrada."))
+        return redirect("plan_detail", code=code, number=number)
+    release_error = None
+    if action == "release":
+        if not runs:
+            raise Http404
+        tranche = get_object_or_404(Tranche, plan=plan, pk=request.POST.get("tranche"))
+        try:
+            services.release(actor=request.user, tranche=tranche, date=timezone.localdate())
+        except ValidationError as error:
+            release_error = " ".join(error.messages)
+        else:
+            messages.success(request, _("Tramo %(n)s desembolsado.") % {"n": tranche.number})
+            return redirect("plan_detail", code=code, number=number)
+    if action not in (None, "declare", "score", "tranches", "visit", "release"):
+        raise Http404
     return render(request, "incentives/plan_detail.html", {
         "call": call, "plan": plan, "evaluates": evaluates, "mine": mine, "declaration": declaration,
         "scoring": scoring, "runs": runs, "open_for_scoring": timezone.localdate() > call.closes_on
         and call.status == Call.Status.PUBLISHED and plan.eligible,
         "evaluations": plan.evaluations.select_related("evaluator").prefetch_related("scores__criterion")
-        if runs else []})
+        if runs else [], "follows": follows, "tranches_form": tranches_form, "visit_form": visit_form,
+        "release_error": release_error, "tranches": plan.tranches.all(),
+        "visits": plan.visits.select_related("visitor").order_by("-date", "-pk")})
 
 
 def public_results(request, code):
