@@ -56,6 +56,9 @@ class Book(models.Model):
     territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("ámbito"), help_text=_("Quién puede llevar o leer estos libros."))
     currency = models.CharField(_("moneda"), max_length=3, default="PEN", editable=False)
+    # Who keeps these books: those with this capability over the book's place (the managers' and the
+    # fund officers' "keep_books"; a PES scheme's books are kept by those who run the scheme).
+    keepers = models.CharField(_("quién lleva los libros"), max_length=32, default="keep_books", editable=False)
     is_demo = models.BooleanField(default=False)
 
     class Meta:

@@ -39,7 +39,7 @@ def money(value):
 
 
 def check_books(actor, book):
-    if actor is not None and not can(actor, KEEP_BOOKS, book.territory):
+    if actor is not None and not can(actor, book.keepers or KEEP_BOOKS, book.territory):
         raise PermissionDenied(_("No lleva los libros de %(book)s.") % {"book": book})
 
 

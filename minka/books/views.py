@@ -32,7 +32,7 @@ def book_detail(request, code):
                            .order_by("-number"), size=25)
     return render(request, "books/book_detail.html", {
         "book": book, "rows": rows, "debit": debit, "credit": credit, "page": page, "query": query,
-        "periods": book.periods.select_related("closed_by"), "keeps": can(request.user, KEEP_BOOKS, book.territory)})
+        "periods": book.periods.select_related("closed_by"), "keeps": can(request.user, book.keepers or KEEP_BOOKS, book.territory)})
 
 
 @login_required

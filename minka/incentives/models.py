@@ -253,3 +253,192 @@ class Tranche(models.Model):
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="tranche_unique_number"),
                        models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_positive")]
+
+
+# Payment for ecosystem services (PES; in Peru, MERESE, law 30215) ---------------------------------------
+
+class Scheme(models.Model):
+    """A PES scheme in a watershed: those who benefit from a service pay, through the scheme's fund
+    (its own book), those who conserve it, for actions verified."""
+
+    class Service(models.TextChoices):
+        WATER = "water", _("Regulación hídrica")
+        EROSION = "erosion", _("Control de la erosión")
+        BIODIVERSITY = "biodiversity", _("Biodiversidad")
+        CARBON = "carbon", _("Captura de carbono")
+        LANDSCAPE = "landscape", _("Belleza paisajística")
+
+    code = models.SlugField(_("código"), max_length=40, unique=True)
+    name = models.CharField(_("nombre"), max_length=200)
+    service = models.CharField(_("servicio ecosistémico"), max_length=12, choices=Service.choices)
+    watershed = models.ForeignKey("territory.Watershed", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("cuenca"))
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("ámbito administrativo"),
+                                  help_text=_("Quién lo administra y quién lo ve: el distrito o la provincia."))
+    book = models.OneToOneField("books.Book", on_delete=models.PROTECT, related_name="scheme",
+                                verbose_name=_("libro del fondo"))
+    description = models.TextField(_("descripción"), blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("mecanismo de retribución (MERESE)")
+        verbose_name_plural = _("mecanismos de retribución (MERESE)")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Contributor(models.Model):
+    """Who pays into the scheme (a water utility, a municipality, the users) and what they committed."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="contributors")
+    organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("contribuyente"))
+    yearly_amount = models.DecimalField(_("aporte anual comprometido (S/)"), null=True, blank=True, **MONEY)
+    tariff_share = models.DecimalField(_("parte de la tarifa (%)"), max_digits=5, decimal_places=2, null=True,
+                                       blank=True, validators=PERCENT)
+
+    class Meta:
+        verbose_name = _("contribuyente")
+        verbose_name_plural = _("contribuyentes")
+        constraints = [models.UniqueConstraint(fields=["scheme", "organisation"], name="contributor_once")]
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class Contribution(models.Model):
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="contributions")
+    contributor = models.ForeignKey(Contributor, on_delete=models.PROTECT, related_name="contributions")
+    date = models.DateField(_("fecha"))
+    amount = models.DecimalField(_("monto (S/)"), **MONEY)
+    entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["scheme", "date", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="pes_contribution_positive")]
+
+
+class Agreement(models.Model):
+    """An agreement with those who act (a community, an association, a family): the areas concerned
+    (GeoJSON), the actions committed with their quantities and what each pays per period when fully
+    carried out."""
+
+    class Payment(models.TextChoices):
+        CASH = "cash", _("En efectivo")
+        IN_KIND = "in_kind", _("En especie (valorizado)")
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="agreements")
+    number = models.PositiveIntegerField(_("número"))
+    household = models.ForeignKey("people.Household", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("familia"))
+    organisation = models.ForeignKey("people.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("organización"))
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("lugar"))
+    signed_on = models.DateField(_("firmado el"))
+    starts_on = models.DateField(_("desde"))
+    ends_on = models.DateField(_("hasta"))
+    area = models.JSONField(_("áreas (GeoJSON)"))
+    hectares = models.DecimalField(_("hectáreas"), max_digits=10, decimal_places=2)
+    payment_kind = models.CharField(_("forma de retribución"), max_length=8, choices=Payment.choices,
+                                    default=Payment.CASH)
+
+    class Meta:
+        verbose_name = _("acuerdo de retribución")
+        verbose_name_plural = _("acuerdos de retribución")
+        ordering = ["scheme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "number"], name="agreement_unique_number"),
+            models.CheckConstraint(condition=Q(household__isnull=True) ^ Q(organisation__isnull=True),
+                                   name="agreement_one_recipient"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="agreement_dates"),
+        ]
+
+    def __str__(self):
+        return _("Acuerdo %(n)s · %(r)s") % {"n": self.number, "r": self.recipient}
+
+    @property
+    def recipient(self):
+        return self.household or self.organisation
+
+
+class Commitment(models.Model):
+    class Action(models.TextChoices):
+        PROTECT = "protect", _("Áreas protegidas (ha)")
+        TREES = "trees", _("Árboles nativos plantados")
+        ROTATION = "rotation", _("Pastos en rotación (ha)")
+        QOCHAS = "qochas", _("Qochas restauradas")
+        OTHER = "other", _("Otra acción")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="commitments")
+    action = models.CharField(_("acción"), max_length=10, choices=Action.choices)
+    description = models.CharField(_("descripción"), max_length=200)
+    quantity = models.DecimalField(_("cantidad comprometida"), max_digits=10, decimal_places=2)
+    unit = models.CharField(_("unidad"), max_length=20)
+    payment = models.DecimalField(_("retribución por periodo si se cumple (S/)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("compromiso")
+        verbose_name_plural = _("compromisos")
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0) & Q(payment__gte=0),
+                                              name="commitment_positive")]
+
+
+class Verification(models.Model):
+    """A verifier's visit for a period of an agreement: each committed action graded (full, partial
+    with its percentage, none) with its evidence; the payment due follows from it alone."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="verifications")
+    period = models.PositiveSmallIntegerField(_("año verificado"))
+    date = models.DateField(_("fecha de la visita"))
+    verifier = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("verificador(a)"))
+    points = models.JSONField(_("puntos GPS (GeoJSON)"), null=True, blank=True)
+    notes = models.TextField(_("observaciones"), blank=True)
+    due = models.DecimalField(_("retribución que corresponde (S/)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("verificación")
+        verbose_name_plural = _("verificaciones")
+        ordering = ["agreement", "period"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "period"], name="verification_once_per_period")]
+
+
+class Compliance(models.Model):
+    class Grade(models.TextChoices):
+        FULL = "full", _("Cumplido")
+        PARTIAL = "partial", _("Cumplido en parte")
+        NONE = "none", _("No cumplido")
+
+    verification = models.ForeignKey(Verification, on_delete=models.CASCADE, related_name="grades")
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="+")
+    grade = models.CharField(_("cumplimiento"), max_length=8, choices=Grade.choices)
+    percent = models.DecimalField(_("porcentaje cumplido"), max_digits=5, decimal_places=2, validators=PERCENT)
+    evidence = models.CharField(_("evidencia"), max_length=300, blank=True)
+    due = models.DecimalField(_("retribución (S/)"), **MONEY)
+
+
+class PesPayment(models.Model):
+    """What a verification makes due, approved, then paid from the scheme's fund."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", _("Aprobado, por pagar")
+        PAID = "paid", _("Pagado")
+
+    verification = models.OneToOneField(Verification, on_delete=models.PROTECT, related_name="payment")
+    amount = models.DecimalField(_("monto (S/)"), **MONEY)
+    status = models.CharField(_("estado"), max_length=8, choices=Status.choices, default=Status.APPROVED)
+    approved_on = models.DateField(_("aprobado el"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approval_entry = models.OneToOneField("books.Entry", on_delete=models.PROTECT, related_name="+")
+    paid_on = models.DateField(_("pagado el"), null=True, blank=True)
+    payment_entry = models.OneToOneField("books.Entry", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+")
+
+    class Meta:
+        verbose_name = _("pago por servicios ecosistémicos")
+        verbose_name_plural = _("pagos por servicios ecosistémicos")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="pespayment_positive")]

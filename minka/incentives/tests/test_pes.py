@@ -1,0 +1,109 @@
+"""A PES scheme from its contributors to a paid retribution: the fund's book, an agreement whose
+areas must lie in the watershed, verifications graded full, partial and none, payments only from what
+was verified and only within the fund; what is owed and for how long; outsiders change nothing."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from minka.books import selectors as books
+from minka.books.models import Entry
+from minka.incentives import pes
+from minka.incentives.models import Agreement, PesPayment, Verification
+from minka.people.models import Organisation
+from minka.territory.models import Watershed
+
+D = Decimal
+day = datetime.date
+# a small square inside Ocongate's INEI polygon, and one far away (Lima)
+INSIDE = {"type": "Polygon", "coordinates": [[[-71.285, -13.69], [-71.27, -13.69], [-71.27, -13.675],
+                                              [-71.285, -13.675], [-71.285, -13.69]]]}
+LIMA = {"type": "Polygon", "coordinates": [[[-77.05, -12.05], [-77.0, -12.05], [-77.0, -12.0], [-77.05, -12.05]]]}
+
+
+@pytest.fixture
+def scheme(coordinator, places):
+    shed = Watershed.objects.create(kind="cuenca", code="MAP", name="Mapacho", path="MAP/")
+    shed.communities.add(places["tinki"], places["pacchanta"])
+    scheme = pes.create_scheme(actor=coordinator, code="mapacho-agua", name="Agua del Mapacho", service="water",
+                               watershed=shed, territory=places["ocongate"])
+    utility = Organisation.objects.create(name="EPS Ocongate", kind="water_utility", territory=places["ocongate"])
+    scheme.utility = pes.add_contributor(actor=coordinator, scheme=scheme, organisation=utility,
+                                         yearly_amount="12000")
+    return scheme
+
+
+@pytest.fixture
+def community(places):
+    return Organisation.objects.create(name="Comunidad de Tinki", kind="community_government",
+                                       territory=places["tinki"])
+
+
+def agreement(coordinator, scheme, community, area=INSIDE):
+    return pes.sign_agreement(
+        actor=coordinator, scheme=scheme, signed_on=day(2026, 1, 10), starts_on=day(2026, 1, 1),
+        ends_on=day(2028, 12, 31), area=area, hectares="120", organisation=community, commitments=[
+            ("protect", "Bofedal cercado", "80", "ha", "6000"), ("trees", "Queñuas plantadas", "2000", "árboles", "3000"),
+            ("qochas", "Qochas restauradas", "4", "qochas", "1000")])
+
+
+def test_from_contributions_to_paid_retributions(coordinator, technician, scheme, community):
+    pes.contribute(actor=coordinator, scheme=scheme, contributor=scheme.utility, date=day(2026, 2, 1), amount="12000")
+    assert pes.balance(scheme) == D("12000.00")
+    deal = agreement(coordinator, scheme, community)
+    protect, trees, qochas = deal.commitments.order_by("pk")
+    # 2026: the bofedal fully protected, 60 % of the trees, no qocha restored.
+    first = pes.verify(actor=technician, agreement=deal, period=2026, date=day(2026, 11, 20), grades={
+        protect.pk: ("full", None, "Cerco completo, fotos 1-4"), trees.pk: ("partial", 60, "1,200 queñuas vivas"),
+        qochas.pk: ("none", None, "Sin trabajos")}, points={"type": "MultiPoint", "coordinates": [[-71.28, -13.68]]})
+    assert first.due == D("7800.00")  # 6,000 + 60 % of 3,000 + nothing
+    assert pes.warning(first) == ""
+    payment = pes.approve(actor=coordinator, verification=first, date=day(2026, 11, 25))
+    assert [(p.pk, age) for p, age in pes.owed(scheme, day(2026, 12, 5))] == [(payment.pk, 10)]
+    pes.pay(actor=coordinator, payment=payment, date=day(2026, 12, 5))
+    assert pes.balance(scheme) == D("4200.00") and not pes.owed(scheme, day(2026, 12, 31))
+    trial = books.trial_balance(scheme.book)
+    assert sum(r.debit for r in trial) == sum(r.credit for r in trial)
+
+    # 2027: nothing done. Nothing is due, with a warning, and nothing can be approved.
+    second = pes.verify(actor=technician, agreement=deal, period=2027, date=day(2027, 11, 20), grades={
+        c.pk: ("none", None, "") for c in (protect, trees, qochas)})
+    assert second.due == 0 and "no corresponde retribución" in pes.warning(second)
+    with pytest.raises(ValidationError, match="Sin cumplimiento verificado"):
+        pes.approve(actor=coordinator, verification=second, date=day(2027, 11, 25))
+    # 2028: all done, but the fund holds less than is due: approved (owed), not paid.
+    third = pes.verify(actor=technician, agreement=deal, period=2028, date=day(2028, 11, 20), grades={
+        c.pk: ("full", None, "") for c in (protect, trees, qochas)})
+    owed = pes.approve(actor=coordinator, verification=third, date=day(2028, 11, 21))
+    entries = Entry.objects.count()
+    with pytest.raises(ValidationError, match="no alcanza para pagar S/ 10,000.00"):
+        pes.pay(actor=coordinator, payment=owed, date=day(2028, 12, 1))
+    assert Entry.objects.count() == entries and PesPayment.objects.get(pk=owed.pk).status == "approved"
+    assert pes.owed(scheme, day(2029, 1, 20))[0][1] == 60  # waiting for 60 days
+
+
+def test_bad_input_changes_nothing(coordinator, technician, officer, scheme, community):
+    with pytest.raises(ValidationError, match="sale de la cuenca Mapacho"):
+        agreement(coordinator, scheme, community, area=LIMA)
+    with pytest.raises(ValidationError, match="GeoJSON"):
+        agreement(coordinator, scheme, community, area={"type": "Polygon", "coordinates": "x"})
+    assert not Agreement.objects.exists()
+    deal = agreement(coordinator, scheme, community)
+    grades = {c.pk: ("partial", 120, "") for c in deal.commitments.all()}
+    with pytest.raises(ValidationError, match="parcial"):
+        pes.verify(actor=technician, agreement=deal, period=2026, date=day(2026, 11, 1), grades=grades)
+    with pytest.raises(ValidationError, match="no cubre el año 2030"):
+        pes.verify(actor=technician, agreement=deal, period=2030, date=day(2030, 11, 1),
+                   grades={c.pk: ("full", None, "") for c in deal.commitments.all()})
+    with pytest.raises(PermissionDenied):  # the municipal officer of Ccatca verifies nothing here
+        pes.verify(actor=officer, agreement=deal, period=2026, date=day(2026, 11, 1),
+                   grades={c.pk: ("full", None, "") for c in deal.commitments.all()})
+    with pytest.raises(PermissionDenied):
+        pes.contribute(actor=technician, scheme=scheme, contributor=scheme.utility, date=day(2026, 2, 1),
+                       amount="100")
+    with pytest.raises(ValidationError, match="mayor que cero"):
+        pes.contribute(actor=coordinator, scheme=scheme, contributor=scheme.utility, date=day(2026, 2, 1),
+                       amount="-5")
+    assert not Verification.objects.exists() and pes.balance(scheme) == 0
