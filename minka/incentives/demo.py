@@ -102,3 +102,81 @@ def create_call(rng):
         if met:
             services.release(actor=coordinator, tranche=two, date=datetime.date(2026, 10, 25))
     return len(plans)
+
+
+def _square_around(point, district, size=0.006):
+    """A small square around a community's point, kept inside its district's outline."""
+    from minka.territory import geojson
+
+    lon, lat = point["coordinates"][:2]
+    for shrink in (1, 0.5, 0.25):
+        half = size * shrink
+        ring = [[lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half], [lon - half, lat + half],
+                [lon - half, lat - half]]
+        if all(geojson.contains(district.geometry, x, y) for x, y in ring):
+            return {"type": "Polygon", "coordinates": [ring]}
+    return None
+
+
+@transaction.atomic
+def create_scheme(rng):
+    """Ecocuenca's PES scheme for the water of the Pomacanchi lake: the municipality and the drinking
+    water board pay, three communities protect springs and wetlands, plant queñuas and restore qochas;
+    verified in 2025 and 2026, paid, one payment still owed. Returns the number of agreements."""
+    from minka.territory.models import Watershed
+
+    from . import pes
+    from .models import Scheme
+
+    if Scheme.objects.filter(is_demo=True).exists():
+        return 0
+    coordinator = get_user_model().objects.get(username="coordinador")
+    district = Territory.objects.get(code="080205")
+    scheme = pes.create_scheme(
+        actor=coordinator, code="pomacanchi-agua", name="Retribución por el agua de la laguna de Pomacanchi",
+        service="water", watershed=Watershed.objects.get(code="CU-POMA"), territory=district,
+        description="Mecanismo de retribución por servicios ecosistémicos (Ley 30215): quienes usan el agua de la "
+                    "laguna retribuyen a las comunidades de la cabecera que cuidan sus manantes y bofedales.")
+    Scheme.objects.filter(pk=scheme.pk).update(is_demo=True)
+    municipality = Organisation.objects.get(is_demo=True, name="Municipalidad Distrital de Pomacanchi")
+    board, _created = Organisation.objects.get_or_create(
+        name="JASS Pomacanchi (junta de agua potable)", defaults={"kind": Organisation.Kind.WATER_UTILITY,
+                                                                   "territory": district, "is_demo": True})
+    payers = [pes.add_contributor(actor=coordinator, scheme=scheme, organisation=municipality, yearly_amount="25000"),
+              pes.add_contributor(actor=coordinator, scheme=scheme, organisation=board, tariff_share=D("5"))]
+    for year in (2025, 2026):
+        pes.contribute(actor=coordinator, scheme=scheme, contributor=payers[0], date=datetime.date(year, 3, 15),
+                       amount="25000")
+        pes.contribute(actor=coordinator, scheme=scheme, contributor=payers[1], date=datetime.date(year, 6, 30),
+                       amount=str(rng.randrange(40, 60) * 100))
+    agreements = []
+    for community in Territory.objects.filter(parent=district, geometry__isnull=False).order_by("code")[:3]:
+        area = _square_around(community.geometry, district)
+        if area is None:
+            continue
+        recipient, _created = Organisation.objects.get_or_create(
+            name=f"Comunidad campesina de {community.name}", defaults={
+                "kind": Organisation.Kind.COMMUNITY_GOVERNMENT, "territory": community, "is_demo": True})
+        agreements.append(pes.sign_agreement(
+            actor=coordinator, scheme=scheme, signed_on=datetime.date(2025, 2, 10), starts_on=datetime.date(2025, 1, 1),
+            ends_on=datetime.date(2027, 12, 31), area=area, hectares=str(rng.randrange(40, 120)), organisation=recipient,
+            commitments=[("protect", "Manantes y bofedal cercados", str(rng.randrange(20, 60)), "ha", "4000"),
+                         ("trees", "Queñuas plantadas y vivas", str(rng.randrange(10, 30) * 100), "árboles", "2500"),
+                         ("qochas", "Qochas restauradas", str(rng.randint(2, 5)), "qochas", "1500")]))
+    for year, paid in ((2025, True), (2026, False)):
+        for index, agreement in enumerate(agreements):
+            grades = {}
+            for commitment in agreement.commitments.order_by("pk"):
+                roll = rng.random()
+                grade = "full" if roll < 0.6 else "partial" if roll < 0.9 else "none"
+                grades[commitment.pk] = (grade, rng.choice([40, 60, 80]) if grade == "partial" else None,
+                                         "Fotos y recorrido con la directiva comunal.")
+            lon, lat = agreement.area["coordinates"][0][0]
+            verification = pes.verify(actor=coordinator, agreement=agreement, period=year,
+                                      date=datetime.date(year, 11, 10 + index), grades=grades,
+                                      points={"type": "MultiPoint", "coordinates": [[lon + 0.002, lat + 0.002]]})
+            if verification.due > 0:
+                payment = pes.approve(actor=coordinator, verification=verification, date=datetime.date(year, 11, 20))
+                if paid or index == 0:
+                    pes.pay(actor=coordinator, payment=payment, date=datetime.date(year, 11, 28))
+    return len(agreements)

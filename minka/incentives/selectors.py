@@ -42,3 +42,18 @@ def public_calls(unit):
     above = ["/".join(codes[:n]) + "/" for n in range(1, len(codes) + 1)]
     return Call.objects.filter(Q(territory__path__startswith=unit.path) | Q(territory__path__in=above),
                                status=Call.Status.AWARDED).order_by("-awarded_on")
+
+
+def schemes_for(user):
+    """The PES schemes over the user's place (those who run calls, file plans or evaluate them, and the
+    field technicians who verify agreements)."""
+    from minka.accounts.permissions import RECORD_FIELD
+
+    from .models import Scheme
+
+    query = _overlapping(user, "territory__path")
+    for path in scope_paths(user, RECORD_FIELD):
+        codes = path.strip("/").split("/")
+        query |= Q(territory__path__startswith=path)
+        query |= Q(territory__path__in=["/".join(codes[:n]) + "/" for n in range(1, len(codes))])
+    return Scheme.objects.filter(query).select_related("territory", "watershed", "book")

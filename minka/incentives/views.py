@@ -23,7 +23,8 @@ from .models import Call, Evaluation, Plan, Tranche
 def call_list(request):
     if not selectors.takes_part(request.user):
         raise Http404
-    return render(request, "incentives/call_list.html", {"calls": selectors.calls_for(request.user)})
+    return render(request, "incentives/call_list.html", {"calls": selectors.calls_for(request.user),
+                                                         "schemes": selectors.schemes_for(request.user)})
 
 
 def _call(user, code):
@@ -155,3 +156,57 @@ def public_results(request, code):
     return render(request, "incentives/public_results.html", {
         "call": call, "plans": plans, "submitted": Plan.objects.filter(call=call).count(),
         "awarded": services.awarded_total(call)})
+
+
+# PES schemes ---------------------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_detail(request, code):
+    """A scheme: its fund, contributors and contributions, the agreements on its map (areas and the
+    verification points), each year's verification with what it made due, payments and what is owed
+    and for how long; those who run it approve and pay from here."""
+    from minka.observatory import svgmap
+
+    from . import pes
+    from .models import PesPayment, Verification
+
+    scheme = get_object_or_404(selectors.schemes_for(request.user), code=code)
+    runs = can(request.user, RUN_CALLS, scheme.territory)
+    error = None
+    if request.method == "POST":
+        if not runs:
+            raise Http404
+        try:
+            if request.POST.get("action") == "approve":
+                verification = get_object_or_404(Verification, pk=request.POST.get("verification"),
+                                                 agreement__scheme=scheme)
+                pes.approve(actor=request.user, verification=verification, date=timezone.localdate())
+            elif request.POST.get("action") == "pay":
+                payment = get_object_or_404(PesPayment, pk=request.POST.get("payment"),
+                                            verification__agreement__scheme=scheme)
+                pes.pay(actor=request.user, payment=payment, date=timezone.localdate())
+            else:
+                raise Http404
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Hecho."))
+            return redirect("scheme_detail", code=code)
+    today = timezone.localdate()
+    agreements = list(scheme.agreements.select_related("household", "organisation", "territory")
+                      .prefetch_related("commitments", "verifications__grades__commitment", "verifications__payment"))
+    verifications = [v for a in agreements for v in a.verifications.all()]
+    for verification in verifications:
+        verification.warning = pes.warning(verification)
+    district = [(str(scheme.territory), scheme.territory.geometry, None)] if scheme.territory.geometry else []
+    drawn = svgmap.choropleth(
+        district + [(str(a), a.area, 1) for a in agreements]
+        + [(_("Verificación %(y)s") % {"y": v.period}, v.points, 2) for v in verifications if v.points],
+        width=480, height=320, legend=False)
+    return render(request, "incentives/scheme_detail.html", {
+        "scheme": scheme, "runs": runs, "error": error, "balance": pes.balance(scheme, today),
+        "contributors": scheme.contributors.select_related("organisation"),
+        "contributions": scheme.contributions.select_related("contributor__organisation").order_by("-date"),
+        "agreements": agreements, "owed": pes.owed(scheme, today), "map": drawn,
+        "hectares": sum((a.hectares for a in agreements), 0)})

@@ -3,6 +3,7 @@ organiser reads the ranking and awards, everyone reads the public results withou
 outsiders get nothing."""
 
 import datetime
+import os
 from decimal import Decimal
 
 import pytest
@@ -95,6 +96,7 @@ def test_from_filing_to_public_results(client_for, coordinator, technician, offi
         assert outsider.get(reverse(name, args=args)).status_code == 404, name
 
 
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="make test installs Debian's chromium")
 @pytest.mark.django_db(transaction=True)
 def test_an_evaluator_scores_a_plan_on_a_phone(live_server, browser, settings, coordinator, technician,  # noqa: F811
                                                open_call, places):

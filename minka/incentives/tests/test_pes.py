@@ -13,6 +13,7 @@ from minka.books.models import Entry
 from minka.incentives import pes
 from minka.incentives.models import Agreement, PesPayment, Verification
 from minka.people.models import Organisation
+from minka.people.tests.test_browser import browser  # noqa: F401 (fixture)
 from minka.territory.models import Watershed
 
 D = Decimal
@@ -107,3 +108,51 @@ def test_bad_input_changes_nothing(coordinator, technician, officer, scheme, com
         pes.contribute(actor=coordinator, scheme=scheme, contributor=scheme.utility, date=day(2026, 2, 1),
                        amount="-5")
     assert not Verification.objects.exists() and pes.balance(scheme) == 0
+
+
+def verified_and_approved(coordinator, technician, scheme, community):
+    pes.contribute(actor=coordinator, scheme=scheme, contributor=scheme.utility, date=day(2026, 2, 1), amount="12000")
+    deal = agreement(coordinator, scheme, community)
+    verification = pes.verify(actor=technician, agreement=deal, period=2026, date=day(2026, 11, 20), grades={
+        c.pk: ("full", None, "") for c in deal.commitments.all()},
+        points={"type": "MultiPoint", "coordinates": [[-71.28, -13.68]]})
+    return pes.approve(actor=coordinator, verification=verification, date=day(2026, 11, 21))
+
+
+def test_the_schemes_page(client_for, coordinator, technician, officer, scheme, community):
+    from django.urls import reverse
+
+    payment = verified_and_approved(coordinator, technician, scheme, community)
+    url = reverse("scheme_detail", args=[scheme.code])
+    page = client_for(coordinator).get(url)
+    content = page.content.decode()
+    assert page.status_code == 200 and [p.pk for p, _age in page.context["owed"]] == [payment.pk]
+    assert content.count("<polygon") == 2 and "<circle" in content  # the district, the area, the point
+    client_for(coordinator).post(url, {"action": "pay", "payment": payment.pk})
+    assert PesPayment.objects.get(pk=payment.pk).status == "paid" and pes.balance(scheme) == D("2000.00")
+    assert client_for(technician).get(url).status_code == 200  # the field technician who verifies reads it
+    assert client_for(technician).post(url, {"action": "pay", "payment": payment.pk}).status_code == 404
+    assert client_for(officer).get(url).status_code == 404
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/usr/bin/chromium"), reason="make test installs chromium")
+@pytest.mark.django_db(transaction=True)
+def test_the_scheme_map_on_a_phone(live_server, browser, settings, coordinator, technician, scheme, community):
+    from minka.people.tests.test_browser import overflowing, sign_in
+
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    verified_and_approved(coordinator, technician, scheme, community)
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    sign_in(page, live_server, coordinator.username, landing="**/")
+    page.click("nav.mainnav >> text=Incentivos")
+    page.click(f"#schemes >> text={scheme.name}")
+    page.wait_for_selector("#scheme-map svg")
+    assert page.locator("#scheme-map svg polygon").count() == 2
+    assert page.locator("#scheme-map svg circle").count() == 1
+    box = page.locator("#scheme-map svg").bounding_box()
+    assert 0 < box["width"] <= 360
+    assert overflowing(page) == []
+    page.click("#owed button")
+    page.wait_for_selector("text=Hecho.")
+    assert not PesPayment.objects.filter(status="approved").exists()
