@@ -114,3 +114,96 @@ class VisitForm(forms.Form):
                                            min_value=Decimal("0"), max_value=Decimal("100"), max_digits=5,
                                            decimal_places=2)
     notes = forms.CharField(label=_("Observaciones"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ContributionForm(forms.Form):
+    contributor = forms.ModelChoiceField(None, label=_("Contribuyente"))
+    date = forms.DateField(label=_("Fecha"), widget=DateInput(), initial=timezone.localdate)
+    amount = forms.DecimalField(label=_("Monto (S/)"), min_value=Decimal("0.01"), **MONEY)
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contributor"].queryset = scheme.contributors.select_related("organisation")
+
+
+class AgreementForm(forms.Form):
+    """An agreement: the recipient, its dates, its areas as GeoJSON (pasted or uploaded) and its
+    committed actions, one per line."""
+
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Comunidad u organización"))
+    signed_on = forms.DateField(label=_("Firmado el"), widget=DateInput(), initial=timezone.localdate)
+    starts_on = forms.DateField(label=_("Desde"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Hasta"), widget=DateInput())
+    hectares = forms.DecimalField(label=_("Hectáreas"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
+    area = forms.CharField(label=_("Áreas (GeoJSON)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Pegue el GeoJSON de las áreas o suba el archivo."))
+    area_file = forms.FileField(label=_("o archivo GeoJSON"), required=False)
+    commitments = forms.CharField(
+        label=_("Compromisos: uno por línea, «acción | descripción | cantidad | unidad | retribución por año»"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Acciones: protect, trees, rotation, qochas, other. Por ejemplo: "
+                    "protect | Bofedal cercado | 20 | ha | 4000"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from minka.accounts.permissions import RUN_CALLS
+
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            scope_q(user, "territory__path", RUN_CALLS)).order_by("name")
+
+    def clean(self):
+        import json
+
+        data = super().clean()
+        text = data.get("area") or ""
+        if data.get("area_file"):
+            text = data["area_file"].read().decode("utf-8", errors="replace")
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            raise forms.ValidationError(_("Las áreas deben ser un GeoJSON."))
+        if isinstance(parsed, dict) and parsed.get("type") == "FeatureCollection":
+            polygons = [f.get("geometry") or {} for f in parsed.get("features", [])]
+            parsed = {"type": "MultiPolygon", "coordinates": [g.get("coordinates") for g in polygons
+                                                              if g.get("type") == "Polygon"]}
+        elif isinstance(parsed, dict) and parsed.get("type") == "Feature":
+            parsed = parsed.get("geometry")
+        data["area"] = parsed
+        rows = []
+        for number, line in enumerate((data.get("commitments") or "").splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            try:
+                action, description, quantity, unit, payment = parts
+                rows.append((action, description, Decimal(quantity), unit, Decimal(payment)))
+            except (ValueError, ArithmeticError):
+                raise forms.ValidationError(_("Compromiso de la línea %(n)s: escriba «acción | descripción | "
+                                              "cantidad | unidad | retribución».") % {"n": number})
+        data["commitments"] = rows
+        data.pop("area_file", None)
+        return data
+
+
+class VerificationForm(forms.Form):
+    """A year's verification of an agreement: a grade, a percentage when partial and the evidence for
+    each committed action."""
+
+    period = forms.IntegerField(label=_("Año verificado"), min_value=2000, max_value=2100)
+    date = forms.DateField(label=_("Fecha de la visita"), widget=DateInput(), initial=timezone.localdate)
+    notes = forms.CharField(label=_("Observaciones"), required=False)
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Compliance
+
+        self.commitments = list(agreement.commitments.all())
+        for c in self.commitments:
+            self.fields[f"grade_{c.pk}"] = forms.ChoiceField(label=c.description, choices=Compliance.Grade.choices)
+            self.fields[f"percent_{c.pk}"] = forms.DecimalField(label=_("Porcentaje, si es parcial"), required=False,
+                                                                max_digits=5, decimal_places=2)
+            self.fields[f"evidence_{c.pk}"] = forms.CharField(label=_("Evidencia"), required=False, max_length=300)
+
+    def grades(self):
+        return {c.pk: (self.cleaned_data[f"grade_{c.pk}"], self.cleaned_data[f"percent_{c.pk}"],
+                       self.cleaned_data[f"evidence_{c.pk}"]) for c in self.commitments}

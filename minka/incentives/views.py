@@ -169,33 +169,62 @@ def scheme_detail(request, code):
     from minka.observatory import svgmap
 
     from . import pes
-    from .models import PesPayment, Verification
+    from minka.accounts.permissions import RECORD_FIELD
+
+    from .forms import AgreementForm as SchemeAgreementForm
+    from .forms import ContributionForm, VerificationForm
+    from .models import Agreement, PesPayment, Verification
 
     scheme = get_object_or_404(selectors.schemes_for(request.user), code=code)
     runs = can(request.user, RUN_CALLS, scheme.territory)
     error = None
-    if request.method == "POST":
+    action = request.POST.get("action") if request.method == "POST" else None
+    contribution_form = ContributionForm(request.POST if action == "contribute" else None, scheme=scheme)
+    agreement_form = SchemeAgreementForm(request.POST if action == "agreement" else None,
+                                         request.FILES if action == "agreement" else None, user=request.user)
+    target = None
+    if action == "verify":
+        target = get_object_or_404(Agreement, pk=request.POST.get("agreement"), scheme=scheme)
+    verification_form = VerificationForm(request.POST, agreement=target) if target is not None else None
+    acts = {
+        "contribute": (contribution_form, runs, lambda data: pes.contribute(actor=request.user, scheme=scheme, **data)),
+        "agreement": (agreement_form, runs, lambda data: pes.sign_agreement(
+            actor=request.user, scheme=scheme, **data)),
+        "verify": (verification_form, target is not None and can(request.user, RECORD_FIELD, target.territory),
+                   lambda data: pes.verify(actor=request.user, agreement=target, period=data["period"],
+                                           date=data["date"], notes=data["notes"],
+                                           grades=verification_form.grades())),
+    }
+    if action in acts:
+        form, allowed, act = acts[action]
+        if submitted(request, form, allowed, act) is not None:
+            messages.success(request, _("Hecho."))
+            return redirect("scheme_detail", code=code)
+    elif action in ("approve", "pay"):
         if not runs:
             raise Http404
         try:
-            if request.POST.get("action") == "approve":
+            if action == "approve":
                 verification = get_object_or_404(Verification, pk=request.POST.get("verification"),
                                                  agreement__scheme=scheme)
                 pes.approve(actor=request.user, verification=verification, date=timezone.localdate())
-            elif request.POST.get("action") == "pay":
+            else:
                 payment = get_object_or_404(PesPayment, pk=request.POST.get("payment"),
                                             verification__agreement__scheme=scheme)
                 pes.pay(actor=request.user, payment=payment, date=timezone.localdate())
-            else:
-                raise Http404
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
             messages.success(request, _("Hecho."))
             return redirect("scheme_detail", code=code)
+    elif action is not None:
+        raise Http404
     today = timezone.localdate()
     agreements = list(scheme.agreements.select_related("household", "organisation", "territory")
                       .prefetch_related("commitments", "verifications__grades__commitment", "verifications__payment"))
+    for agreement in agreements:  # each its verification form (the one just sent keeps its errors)
+        agreement.form = (verification_form if target is not None and target.pk == agreement.pk
+                          else VerificationForm(agreement=agreement, initial={"period": today.year}))
     verifications = [v for a in agreements for v in a.verifications.all()]
     for verification in verifications:
         verification.warning = pes.warning(verification)
@@ -209,4 +238,8 @@ def scheme_detail(request, code):
         "contributors": scheme.contributors.select_related("organisation"),
         "contributions": scheme.contributions.select_related("contributor__organisation").order_by("-date"),
         "agreements": agreements, "owed": pes.owed(scheme, today), "map": drawn,
-        "hectares": sum((a.hectares for a in agreements), 0)})
+        "hectares": sum((a.hectares for a in agreements), 0), "action": action, "target": target,
+        "contribution_form": contribution_form, "agreement_form": agreement_form,
+        "verification_form": verification_form, "verifies": can(request.user, RECORD_FIELD, scheme.territory)
+        or any(can(request.user, RECORD_FIELD, a.territory) for a in agreements),
+    })

@@ -156,3 +156,33 @@ def test_the_scheme_map_on_a_phone(live_server, browser, settings, coordinator, 
     page.click("#owed button")
     page.wait_for_selector("text=Hecho.")
     assert not PesPayment.objects.filter(status="approved").exists()
+
+
+def test_recording_a_scheme_from_its_page(client_for, coordinator, technician, scheme, community):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    url = reverse("scheme_detail", args=[scheme.code])
+    office = client_for(coordinator)
+    office.post(url, {"action": "contribute", "contributor": scheme.utility.pk, "date": "2026-02-01",
+                      "amount": "9000"})
+    assert pes.balance(scheme) == D("9000.00")
+    deal = {"action": "agreement", "organisation": community.pk, "signed_on": "2026-01-10",
+            "starts_on": "2026-01-01", "ends_on": "2027-12-31", "hectares": "50",
+            "commitments": "protect | Bofedal cercado | 20 | ha | 4000\ntrees | Queñuas | 500 | árboles | 1000"}
+    page = office.post(url, {**deal, "area": json.dumps(LIMA)})
+    assert "sale de la cuenca" in page.content.decode() and not Agreement.objects.exists()
+    upload = SimpleUploadedFile("areas.geojson", json.dumps(
+        {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": INSIDE}]}).encode())
+    office.post(url, {**deal, "area_file": upload})
+    agreement = Agreement.objects.get()
+    protect, trees = agreement.commitments.order_by("pk")
+    field = Client()
+    field.force_login(technician)
+    field.post(url, {"action": "verify", "agreement": agreement.pk, "period": "2026", "date": "2026-11-20",
+                     f"grade_{protect.pk}": "full", f"grade_{trees.pk}": "partial", f"percent_{trees.pk}": "50",
+                     f"evidence_{protect.pk}": "fotos"})
+    assert Verification.objects.get().due == D("4500.00")
