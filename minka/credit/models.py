@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import TranslatedName
+from minka.people.models import Party, one_party
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -175,27 +176,15 @@ class LoanProduct(models.Model):
             raise ValidationError(errors)
 
 
-class Borrower(models.Model):
-    """Fields shared by what belongs to one borrower: a family or an organisation, and the place that
-    decides who may see it."""
-
-    household = models.ForeignKey("people.Household", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("familia"))
-    organisation = models.ForeignKey("people.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("organización"))
-    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("lugar"))
+class Borrower(Party):
+    """A family's or an organisation's: the borrower, and the place that decides who may see it."""
 
     class Meta:
         abstract = True
 
     @property
     def borrower(self):
-        return self.household or self.organisation
-
-
-def one_borrower(name):
-    return models.CheckConstraint(condition=Q(household__isnull=True) ^ Q(organisation__isnull=True), name=name)
+        return self.party
 
 
 class Application(Borrower):
@@ -234,7 +223,7 @@ class Application(Borrower):
         ordering = ["-submitted_on", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["fund", "number"], name="application_unique_number"),
-            one_borrower("application_one_borrower"),
+            one_party("application_one_borrower"),
             models.CheckConstraint(condition=Q(amount__gt=0) & Q(term_months__gt=0) & Q(own_contribution__gte=0),
                                    name="application_positive"),
         ]
@@ -305,7 +294,7 @@ class Loan(Borrower):
         ordering = ["-disbursed_on", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["fund", "number"], name="loan_unique_number"),
-            one_borrower("loan_one_borrower"),
+            one_party("loan_one_borrower"),
             models.CheckConstraint(condition=Q(amount__gt=0) & Q(tea__gt=0) & Q(outstanding__gte=0)
                                    & Q(outstanding__lte=F("amount")), name="loan_positive"),
         ]
@@ -536,7 +525,7 @@ class GuaranteedLoan(Borrower):
         verbose_name_plural = _("préstamos garantizados")
         constraints = [
             models.UniqueConstraint(fields=["agreement", "reference"], name="guaranteedloan_unique_reference"),
-            one_borrower("guaranteedloan_one_borrower"),
+            one_party("guaranteedloan_one_borrower"),
             models.CheckConstraint(condition=Q(amount__gt=0) & Q(outstanding__gte=0), name="guaranteedloan_amounts"),
         ]
 

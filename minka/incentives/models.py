@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import TranslatedName
+from minka.people.models import Party, one_party
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -102,7 +103,7 @@ class Criterion(TranslatedName):
         constraints = [models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive")]
 
 
-class Plan(models.Model):
+class Plan(Party):
     """An application to a call: who applies, the plan (activity, investment, co-financing, expected
     income and jobs, environmental measures, risks), the eligibility found when it was filed, and
     where it stands."""
@@ -116,12 +117,6 @@ class Plan(models.Model):
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="plans")
     number = models.PositiveIntegerField(_("número"))
     applicant_kind = models.CharField(_("tipo de postulante"), max_length=12, choices=ApplicantKind.choices)
-    household = models.ForeignKey("people.Household", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("familia"))
-    organisation = models.ForeignKey("people.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("organización"))
-    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("lugar"))
     title = models.CharField(_("nombre del plan"), max_length=200)
     activity = models.TextField(_("actividad"))
     investment = models.DecimalField(_("inversión total (S/)"), **MONEY)
@@ -148,8 +143,7 @@ class Plan(models.Model):
         ordering = ["call", "number"]
         constraints = [
             models.UniqueConstraint(fields=["call", "number"], name="plan_unique_number"),
-            models.CheckConstraint(condition=Q(household__isnull=True) ^ Q(organisation__isnull=True),
-                                   name="plan_one_applicant"),
+            one_party("plan_one_applicant"),
             models.CheckConstraint(condition=Q(investment__gt=0) & Q(cofinancing__gte=0) & Q(requested__gt=0),
                                    name="plan_amounts_positive"),
         ]
@@ -159,7 +153,7 @@ class Plan(models.Model):
 
     @property
     def applicant(self):
-        return self.household or self.organisation
+        return self.party
 
 
 class Attachment(models.Model):
@@ -321,7 +315,7 @@ class Contribution(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="pes_contribution_positive")]
 
 
-class Agreement(models.Model):
+class Agreement(Party):
     """An agreement with those who act (a community, an association, a family): the areas concerned
     (GeoJSON), the actions committed with their quantities and what each pays per period when fully
     carried out."""
@@ -332,12 +326,6 @@ class Agreement(models.Model):
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="agreements")
     number = models.PositiveIntegerField(_("número"))
-    household = models.ForeignKey("people.Household", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("familia"))
-    organisation = models.ForeignKey("people.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("organización"))
-    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("lugar"))
     signed_on = models.DateField(_("firmado el"))
     starts_on = models.DateField(_("desde"))
     ends_on = models.DateField(_("hasta"))
@@ -352,8 +340,7 @@ class Agreement(models.Model):
         ordering = ["scheme", "number"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "number"], name="agreement_unique_number"),
-            models.CheckConstraint(condition=Q(household__isnull=True) ^ Q(organisation__isnull=True),
-                                   name="agreement_one_recipient"),
+            one_party("agreement_one_recipient"),
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="agreement_dates"),
         ]
 
@@ -362,7 +349,7 @@ class Agreement(models.Model):
 
     @property
     def recipient(self):
-        return self.household or self.organisation
+        return self.party
 
 
 class Commitment(models.Model):

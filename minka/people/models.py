@@ -231,3 +231,27 @@ class OrganisationMember(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.get_role_display()}"
+
+
+class Party(models.Model):
+    """Fields of what belongs to one family or one organisation (a loan, a business plan, a PES
+    agreement), and the place that decides who may see it."""
+
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("familia"))
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("organización"))
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("lugar"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def party(self):
+        return self.household or self.organisation
+
+
+def one_party(name):
+    """The constraint that a row belongs to a family or to an organisation, not both, not neither."""
+    return models.CheckConstraint(condition=models.Q(household__isnull=True) ^ models.Q(organisation__isnull=True),
+                                  name=name)
