@@ -242,3 +242,34 @@ def owed(scheme, as_of):
     rows = PesPayment.objects.filter(verification__agreement__scheme=scheme, status=PesPayment.Status.APPROVED,
                                      approved_on__lte=as_of).select_related("verification__agreement")
     return [(payment, (as_of - payment.approved_on).days) for payment in rows.order_by("approved_on")]
+
+
+# The shape of Peru's registry of MERESE agreements: one row per agreement.
+REGISTRY = ["mecanismo", "servicio_ecosistemico", "cuenca", "contribuyentes", "acuerdo", "retribuyente_a",
+            "tipo", "distrito", "firmado", "desde", "hasta", "hectareas", "acciones", "retribucion_anual_comprometida",
+            "aportes_recibidos", "retribuciones_pagadas"]
+
+
+def registry_rows(scheme):
+    """The scheme's agreements as the registry asks for them: parties, service, area, actions, amounts."""
+    from django.db.models import Sum
+
+    contributors = "; ".join(str(c) for c in scheme.contributors.select_related("organisation"))
+    received = money(scheme.contributions.aggregate(s=Sum("amount"))["s"] or ZERO)
+    rows = []
+    agreements = scheme.agreements.select_related("household", "organisation", "territory").prefetch_related(
+        "commitments", "verifications__payment")
+    for agreement in agreements:
+        commitments = list(agreement.commitments.all())
+        paid = sum((v.payment.amount for v in agreement.verifications.all()
+                    if getattr(v, "payment", None) and v.payment.status == PesPayment.Status.PAID), ZERO)
+        codes = agreement.territory.path.strip("/").split("/")
+        district = Territory.objects.filter(code=codes[3]).values_list("name", flat=True).first() \
+            if len(codes) > 3 else ""
+        rows.append([scheme.code, scheme.get_service_display(), str(scheme.watershed), contributors,
+                     agreement.number, str(agreement.recipient),
+                     agreement.organisation.get_kind_display() if agreement.organisation else _("Familia"),
+                     district, agreement.signed_on, agreement.starts_on, agreement.ends_on, agreement.hectares,
+                     "; ".join(f"{c.description}: {c.quantity.normalize():f} {c.unit}" for c in commitments),
+                     sum((c.payment for c in commitments), ZERO), received, paid])
+    return rows

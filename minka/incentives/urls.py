@@ -9,4 +9,5 @@ urlpatterns = [
     path("concursos/<slug:code>/planes/<int:number>/", views.plan_detail, name="plan_detail"),
     path("publico/concursos/<slug:code>/", views.public_results, name="call_public"),
     path("mecanismos/<slug:code>/", views.scheme_detail, name="scheme_detail"),
+    path("mecanismos/<slug:code>/registro.<str:fmt>", views.scheme_registry, name="scheme_registry"),
 ]

@@ -243,3 +243,17 @@ def scheme_detail(request, code):
         "verification_form": verification_form, "verifies": can(request.user, RECORD_FIELD, scheme.territory)
         or any(can(request.user, RECORD_FIELD, a.territory) for a in agreements),
     })
+
+
+@login_required
+def scheme_registry(request, code, fmt):
+    """The scheme's agreements in the shape of Peru's registry of MERESE agreements (XLSX or CSV)."""
+    from minka.core.pages import spreadsheet_response
+
+    from . import pes
+
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    scheme = get_object_or_404(selectors.schemes_for(request.user), code=code)
+    return spreadsheet_response(fmt, f"merese-{scheme.code}", _("Registro MERESE"), pes.REGISTRY,
+                                pes.registry_rows(scheme))

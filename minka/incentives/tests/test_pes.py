@@ -186,3 +186,26 @@ def test_recording_a_scheme_from_its_page(client_for, coordinator, technician, s
                      f"grade_{protect.pk}": "full", f"grade_{trees.pk}": "partial", f"percent_{trees.pk}": "50",
                      f"evidence_{protect.pk}": "fotos"})
     assert Verification.objects.get().due == D("4500.00")
+
+
+def test_the_merese_registry_export(client_for, coordinator, technician, officer, scheme, community):
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    payment = verified_and_approved(coordinator, technician, scheme, community)
+    pes.pay(actor=coordinator, payment=payment, date=day(2026, 12, 1))
+    client = client_for(coordinator)
+    response = client.get(reverse("scheme_registry", args=[scheme.code, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == pes.REGISTRY and len(rows) == 2
+    row = dict(zip(rows[0], rows[1]))
+    assert row["retribuyente_a"] == "Comunidad de Tinki"
+    assert row["distrito"] == "Ocongate" and row["hectareas"] == "120.00"
+    assert "Bofedal cercado: 80 ha" in row["acciones"] and row["retribucion_anual_comprometida"] == "10000.00"
+    assert row["aportes_recibidos"] == "12000.00" and row["retribuciones_pagadas"] == "10000.00"
+    xlsx = client.get(reverse("scheme_registry", args=[scheme.code, "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert client.get(reverse("scheme_registry", args=[scheme.code, "pdf"])).status_code == 404
+    assert client_for(officer).get(reverse("scheme_registry", args=[scheme.code, "csv"])).status_code == 404
