@@ -69,6 +69,31 @@ def scope_q(user, field, capability=VIEW_PEOPLE):
     return query
 
 
+def overlap_q(user, field, *capabilities):
+    """A filter on a path field (e.g. "territory__path"): places inside the user's scope for any of the
+    capabilities, or above it (a province's fund or call, for a district's technician)."""
+    query = Q(pk__in=[])
+    for capability in capabilities:
+        for path in scope_paths(user, capability):
+            codes = path.strip("/").split("/")
+            query |= Q(**{f"{field}__startswith": path})
+            query |= Q(**{f"{field}__in": ["/".join(codes[:n]) + "/" for n in range(1, len(codes))]})
+    return query
+
+
+def overlaps(user, path, capability):
+    """Whether the user has the capability somewhere inside, or above, the place of this path."""
+    return any(p.startswith(path) or path.startswith(p) for p in scope_paths(user, capability))
+
+
+def require(actor, capability, territory, message):
+    """Refuse (PermissionDenied, with the message) an actor without the capability over the place."""
+    from django.core.exceptions import PermissionDenied
+
+    if actor is None or not can(actor, capability, territory):
+        raise PermissionDenied(message)
+
+
 def can(user, capability, territory):
     """Whether the user has the capability over this territory (or one of its ancestors)."""
     return any(territory.path.startswith(p) for p in scope_paths(user, capability))

@@ -28,6 +28,11 @@ class Posting:
     organisation: object = None
 
 
+def soles(amount):
+    """An amount as a message shows it: S/ 1,234.50."""
+    return f"S/ {amount:,.2f}"
+
+
 def money(value):
     """A Decimal to the céntimo (half up), from a Decimal, an int or a string; never a float."""
     if isinstance(value, float):

@@ -7,9 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minka.accounts.permissions import APPLY_CREDIT, scope_q
+from minka.accounts.permissions import APPLY_CREDIT
 from minka.core.forms import DateInput
-from minka.people.models import Household, Organisation, ValueChain
+from minka.people.forms import PartyForm
+from minka.people.models import Organisation, ValueChain
 
 from . import services
 from .models import Decision, Grant, Innovation, Loan, LoanProduct, Repayment
@@ -22,13 +23,7 @@ def _date(**kwargs):
     return forms.DateField(label=kwargs.pop("label", _("Fecha")), widget=DATE, initial=timezone.localdate, **kwargs)
 
 
-class ApplicationForm(forms.Form):
-    household = forms.ModelChoiceField(
-        Household.objects.none(), required=False, to_field_name="code", label=_("Familia (código)"),
-        widget=forms.TextInput(attrs={"placeholder": "QUI-000123", "autocomplete": "off"}),
-        error_messages={"invalid_choice": _("No hay una familia con ese código en su ámbito.")})
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False,
-                                          label=_("u organización"))
+class ApplicationForm(PartyForm):
     product = forms.ModelChoiceField(LoanProduct.objects.none(), label=_("Producto"))
     innovation = forms.ModelChoiceField(Innovation.objects.all(), label=_("Innovación"))
     chain = forms.ModelChoiceField(ValueChain.objects.filter(active=True), required=False,
@@ -44,18 +39,10 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args, user, funds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = Household.objects.filter(scope_q(user, "community__path", APPLY_CREDIT))
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            scope_q(user, "territory__path", APPLY_CREDIT)).order_by("name")
+        self.scope_parties(user, APPLY_CREDIT)
         self.fields["product"].queryset = LoanProduct.objects.filter(fund__in=funds, active=True).select_related("fund")
         for key, label in services.CHECKLIST.items():
             self.fields[f"check_{key}"] = forms.BooleanField(label=label, required=False)
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and (data.get("household") is None) == (data.get("organisation") is None):
-            raise forms.ValidationError(_("Indique una familia o una organización (solo una)."))
-        return data
 
     def service_arguments(self):
         data = dict(self.cleaned_data)
@@ -137,25 +124,23 @@ class AgreementForm(forms.Form):
                                         decimal_places=2)
 
 
-class GuaranteedLoanForm(forms.Form):
+class GuaranteedLoanForm(PartyForm):
     """What the lender reports: a new loan under the agreement, or the new balance of one."""
 
     agreement = forms.ModelChoiceField(None, label=_("Convenio"))
     reference = forms.CharField(label=_("Código del préstamo en la entidad"), max_length=40)
-    household = ApplicationForm.base_fields["household"]
-    organisation = ApplicationForm.base_fields["organisation"]
     amount = forms.DecimalField(label=_("Monto (S/)"), **MONEY)
     disbursed_on = forms.DateField(label=_("Desembolsado el"), widget=DATE)
     outstanding = forms.DecimalField(label=_("Saldo reportado (S/)"), max_digits=14, decimal_places=2)
     days_past_due = forms.IntegerField(label=_("Días de atraso reportados"), min_value=0, initial=0)
     reported_on = _date(label=_("Reportado el"))
+    party_required = False  # a new balance of a loan already reported names nobody
 
     def __init__(self, *args, fund, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreement"].queryset = fund.agreements.select_related("lender")
-        self.fields["household"].queryset = Household.objects.filter(scope_q(user, "community__path", APPLY_CREDIT))
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            scope_q(user, "territory__path", APPLY_CREDIT)).order_by("name")
+        self.scope_parties(user, APPLY_CREDIT)
+        self.order_fields(["agreement", "reference"])
 
 
 class CallForm(forms.Form):

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from minka.books import selectors as books
 from minka.books import services as ledger
-from minka.books.services import Posting, money
+from minka.books.services import Posting, money, soles
 
 from .models import GuaranteeAgreement, GuaranteeCall, GuaranteedLoan, GuaranteeRecovery
-from .services import CLAIMS, GUARANTEE_CASH, check_fund, shown
+from .services import CLAIMS, GUARANTEE_CASH, check_fund
 
 ZERO = Decimal("0.00")
 
@@ -81,7 +81,7 @@ def report_loan(*, actor, agreement, reference, amount, disbursed_on, outstandin
         if guaranteed + outstanding > limit:
             raise ValidationError(_("Con este préstamo se garantizarían %(g)s: el fondo de garantía permite hasta "
                                     "%(l)s (%(x)s veces lo que tiene).") % {
-                "g": shown(guaranteed + outstanding), "l": shown(limit), "x": agreement.leverage_limit})
+                "g": soles(guaranteed + outstanding), "l": soles(limit), "x": agreement.leverage_limit})
     else:
         if loan.status != GuaranteedLoan.Status.CURRENT:
             raise ValidationError(_("Este préstamo ya no está vigente."))
@@ -110,11 +110,11 @@ def call(*, actor, loan, date, outstanding, claim=None):
     claim = min(limit, held) if claim in (None, "") else money(claim)
     if claim > limit:
         raise ValidationError(_("La garantía cubre %(c)s (%(p)s %% de %(o)s, tope %(t)s): no se paga %(a)s.") % {
-            "c": shown(limit), "p": loan.agreement.coverage_percent, "o": shown(outstanding),
-            "t": shown(loan.agreement.cap_per_borrower), "a": shown(claim)})
+            "c": soles(limit), "p": loan.agreement.coverage_percent, "o": soles(outstanding),
+            "t": soles(loan.agreement.cap_per_borrower), "a": soles(claim)})
     if claim > held:
         raise ValidationError(_("El fondo de garantía tiene %(h)s: no alcanza para pagar %(a)s.") % {
-            "h": shown(held), "a": shown(claim)})
+            "h": soles(held), "a": soles(claim)})
     if claim <= 0:
         raise ValidationError(_("El fondo de garantía está vacío."))
     borrower = {"household": loan.household, "organisation": loan.organisation}
@@ -138,7 +138,7 @@ def recover(*, actor, guarantee_call, date, amount):
     amount = money(amount)
     left = guarantee_call.claim - (guarantee_call.recoveries.aggregate(s=Sum("amount"))["s"] or ZERO)
     if amount <= 0 or amount > left:
-        raise ValidationError(_("Se puede recuperar hasta %(l)s de esta ejecución.") % {"l": shown(left)})
+        raise ValidationError(_("Se puede recuperar hasta %(l)s de esta ejecución.") % {"l": soles(left)})
     borrower = {"household": loan.household, "organisation": loan.organisation}
     entry = ledger.post_entry(actor=actor, book=fund.book, date=date, source=f"credit.guarantee:{loan.pk}",
                               memo=_("Recuperación de la garantía del préstamo %(r)s") % {"r": loan.reference},

@@ -35,10 +35,6 @@ class Statement:
     upcoming: Decimal  # the next instalment not yet due (None when there is none)
 
     @property
-    def paid(self):
-        return sum((r.amount for r in self.repayments), ZERO)
-
-    @property
     def next_due(self):
         """What is owed today, or else the next instalment (what a borrower usually comes to pay)."""
         return self.overdue or self.upcoming
@@ -64,16 +60,9 @@ def statement(loan, as_of=None):
 def funds_for(user, capability=VIEW_CREDIT):
     """The funds whose place overlaps the user's scope (a technician in a district sees the fund of
     the province, for the families of the district)."""
-    from django.db.models import Q
+    from minka.accounts.permissions import overlap_q
 
-    from minka.accounts.permissions import scope_paths
-
-    paths = scope_paths(user, capability)
-    query = Q(pk__in=[])
-    for path in paths:
-        query |= Q(book__territory__path__startswith=path)
-        codes = path.strip("/").split("/")
-        query |= Q(book__territory__path__in=["/".join(codes[:n]) + "/" for n in range(1, len(codes))])
+    query = overlap_q(user, "book__territory__path", capability)
     return Fund.objects.filter(query).select_related("book__territory")
 
 
@@ -109,7 +98,7 @@ def dashboard(loans, as_of):
     """The portfolio on `as_of`: what was disbursed, is outstanding and at risk, the repayment rate of
     the last twelve months, and the same by value chain, sex of the head of family and district."""
     from minka.people.models import Person, ValueChain
-    from minka.territory.models import Territory
+    from minka.territory.selectors import district_names
 
     from . import arrears
 
@@ -120,16 +109,14 @@ def dashboard(loans, as_of):
     heads = dict(Person.objects.filter(household__in={r[1] for r in rows if r[1]}, role=Person.Role.HEAD)
                  .values_list("household", "sex"))
     chains = {c.pk: c.label for c in ValueChain.objects.all()}
-    districts = {path.split("/")[3] for *_r, path in rows if path.count("/") > 3}
-    district_names = dict(Territory.objects.filter(code__in=districts).values_list("code", "name"))
+    districts = district_names(path for *_r, path in rows)
     sexes = dict(Person.Sex.choices)
     groups = {"chain": {}, "sex": {}, "district": {}}
     for pk, household, organisation, amount, chain, path in rows:
         arrear = by_loan.get(pk)
-        codes = path.strip("/").split("/")
         keys = {"chain": chains.get(chain) or _("Sin cadena"),
                 "sex": sexes.get(heads.get(household), _("Sin dato")) if household else _("Organización"),
-                "district": district_names.get(codes[3], codes[3]) if len(codes) > 3 else _("Sin distrito")}
+                "district": districts.get(path, _("Sin distrito"))}
         for dimension, key in keys.items():
             group = groups[dimension].setdefault(key, Group(label=str(key), families=set()))
             group.loans += 1

@@ -4,17 +4,17 @@ disagree; a mistake is undone by a reversal, never by an edit."""
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from minka.accounts.permissions import APPLY_CREDIT, RUN_FUND, can
+from minka.accounts.permissions import APPLY_CREDIT, RUN_FUND, require
 from minka.books import selectors as books
 from minka.books import services as ledger
-from minka.books.services import Posting, money
+from minka.books.services import Posting, money, soles
 from minka.observatory import changes
 
 from . import schedule as schedules
@@ -33,17 +33,8 @@ QUORUM = 3  # committee members present for a decision
 CAPACITY_COMFORTABLE, CAPACITY_TIGHT = Decimal("30"), Decimal("50")
 
 
-def shown(amount):
-    return f"S/ {amount:,.2f}"
-
-
-def check(actor, capability, territory, message):
-    if actor is None or not can(actor, capability, territory):
-        raise PermissionDenied(message)
-
-
 def check_fund(actor, fund):
-    check(actor, RUN_FUND, fund.territory, _("No administra el %(f)s.") % {"f": fund})
+    require(actor, RUN_FUND, fund.territory, _("No administra el %(f)s.") % {"f": fund})
 
 
 def rate(percent):
@@ -74,7 +65,7 @@ def receive_grant(*, actor, fund, date, donor, amount, loan_pool, currency="PEN"
     loan_pool = money(loan_pool)
     guarantee_pool = in_soles - loan_pool
     if loan_pool < 0 or guarantee_pool < 0:
-        raise ValidationError(_("El reparto entre los fondos debe sumar %(t)s.") % {"t": shown(in_soles)})
+        raise ValidationError(_("El reparto entre los fondos debe sumar %(t)s.") % {"t": soles(in_soles)})
     lines = [Posting(account, **{side: value}) for account, side, value in (
         (CASH, "debit", loan_pool), (GUARANTEE_CASH, "debit", guarantee_pool),
         (LOAN_GRANTS, "credit", loan_pool), (GUARANTEE_GRANTS, "credit", guarantee_pool)) if value > 0]
@@ -142,7 +133,7 @@ CHECKLIST = {
 def _check_amount_and_term(product, amount, term_months):
     if amount < product.min_amount or amount > product.max_amount:
         raise ValidationError(_("El monto debe estar entre %(a)s y %(b)s para %(p)s.") % {
-            "a": shown(product.min_amount), "b": shown(product.max_amount), "p": product})
+            "a": soles(product.min_amount), "b": soles(product.max_amount), "p": product})
     if not product.min_term <= term_months <= product.max_term:
         raise ValidationError(_("El plazo debe estar entre %(a)s y %(b)s meses para %(p)s.") % {
             "a": product.min_term, "b": product.max_term, "p": product})
@@ -157,7 +148,7 @@ def apply(*, actor, fund, product, innovation, plan, investment, amount, term_mo
     if (household is None) == (organisation is None):
         raise ValidationError(_("Una solicitud es de una familia o de una organización."))
     territory = household.community if household is not None else organisation.territory
-    check(actor, APPLY_CREDIT, territory, _("No puede presentar solicitudes en %(t)s.") % {"t": territory})
+    require(actor, APPLY_CREDIT, territory, _("No puede presentar solicitudes en %(t)s.") % {"t": territory})
     if product.fund_id != fund.pk or not product.active:
         raise ValidationError(_("Este producto no está vigente en el fondo."))
     amount, investment, own_contribution = money(amount), money(investment), money(own_contribution)
@@ -167,7 +158,7 @@ def apply(*, actor, fund, product, innovation, plan, investment, amount, term_mo
     _check_amount_and_term(product, amount, term_months)
     if amount + own_contribution < investment:
         raise ValidationError(_("El préstamo y el aporte propio (%(s)s) no cubren la inversión de %(i)s.") % {
-            "s": shown(amount + own_contribution), "i": shown(investment)})
+            "s": soles(amount + own_contribution), "i": soles(investment)})
     if amount > investment:
         raise ValidationError(_("El préstamo no puede superar el costo de la inversión."))
     borrower = {"household": household} if household is not None else {"organisation": organisation}
@@ -246,7 +237,7 @@ def disburse(*, actor, application, date, amount=None):
         raise ValidationError(_("El desembolso debe ser mayor que cero."))
     if amount > approved:
         raise ValidationError(_("El desembolso (%(a)s) supera el monto aprobado (%(b)s).") % {
-            "a": shown(amount), "b": shown(approved)})
+            "a": soles(amount), "b": soles(approved)})
     if date < decision.date:
         raise ValidationError(_("El desembolso no puede ser anterior a la decisión del comité."))
     fund, product = application.fund, application.product
@@ -255,7 +246,7 @@ def disburse(*, actor, application, date, amount=None):
     paid_out = amount - built.terms.upfront_fee
     if paid_out > cash:
         raise ValidationError(_("El fondo de préstamos tiene %(c)s en caja: no alcanza para desembolsar %(a)s.") % {
-            "c": shown(cash), "a": shown(paid_out)})
+            "c": soles(cash), "a": soles(paid_out)})
     borrower = {"household": application.household, "organisation": application.organisation}
     Fund.objects.select_for_update().get(pk=fund.pk)
     number = f"{date.year}-{Loan.objects.filter(fund=fund, disbursed_on__year=date.year).count() + 1:04d}"
@@ -347,7 +338,7 @@ def repay(*, actor, loan, date, amount, method=Repayment.Method.CASH, enterprise
     covered = sum((o.principal for _i, o in owed), ZERO)
     if left > loan.outstanding - covered:
         raise ValidationError(_("El pago supera lo que se debe: %(p)s cancelan el préstamo.") % {
-            "p": shown(payoff(loan, date))})
+            "p": soles(payoff(loan, date))})
     if method == Repayment.Method.REFUND:
         offset_entry = _refund_offset(actor, fund, loan, date, amount, enterprise)
     elif method in (Repayment.Method.CASH, Repayment.Method.TRANSFER):
@@ -390,7 +381,7 @@ def repay(*, actor, loan, date, amount, method=Repayment.Method.CASH, enterprise
         loan.status, loan.closed_on = Loan.Status.CLOSED, date
         Instalment.objects.filter(loan=loan, schedule__active=True, settled_on__isnull=True).update(settled_on=date)
     elif left > 0:
-        repayment.schedule = _prepaid(loan, date, actor, _("Pago anticipado de %(a)s") % {"a": shown(left)})
+        repayment.schedule = _prepaid(loan, date, actor, _("Pago anticipado de %(a)s") % {"a": soles(left)})
         repayment.save(update_fields=["schedule"])
     loan.save(update_fields=["outstanding", "status", "closed_on"])
     return repayment
@@ -436,7 +427,7 @@ def _refund_offset(actor, fund, loan, date, amount, enterprise):
     owed = books.balance(enterprise.book, REFUNDS_PAYABLE, household=loan.household)
     if amount > owed:
         raise ValidationError(_("La empresa le debe %(o)s de excedentes a %(h)s: no alcanza.") % {
-            "o": shown(owed), "h": loan.household})
+            "o": soles(owed), "h": loan.household})
     return ledger.post_entry(actor=actor, book=enterprise.book, date=date, source=f"credit.loan:{loan.pk}",
                              agreed=True, memo=_("Excedentes de %(h)s aplicados a su préstamo %(n)s") % {
                                  "h": loan.household, "n": loan.number},

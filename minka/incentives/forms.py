@@ -7,20 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.accounts.permissions import APPLY_PLANS, scope_q
 from minka.core.forms import DateInput
-from minka.people.models import Household, Organisation
+from minka.people.forms import PartyForm
+from minka.people.models import Organisation
 
 from .models import Visit
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class PlanForm(forms.Form):
-    household = forms.ModelChoiceField(
-        Household.objects.none(), required=False, to_field_name="code", label=_("Familia (código)"),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"invalid_choice": _("No hay una familia con ese código en su ámbito.")})
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False,
-                                          label=_("o asociación / comunidad"))
+class PlanForm(PartyForm):
     title = forms.CharField(label=_("Nombre del plan"), max_length=200)
     activity = forms.CharField(label=_("Actividad"), widget=forms.Textarea(attrs={"rows": 3}))
     investment = forms.DecimalField(label=_("Inversión total (S/)"), min_value=Decimal("0.01"), **MONEY)
@@ -38,16 +33,8 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = Household.objects.filter(scope_q(user, "community__path", APPLY_PLANS))
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            scope_q(user, "territory__path", APPLY_PLANS), kind__in=["association", "community_government"]
-        ).order_by("name")
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and (data.get("household") is None) == (data.get("organisation") is None):
-            raise forms.ValidationError(_("Indique una familia o una organización (solo una)."))
-        return data
+        self.scope_parties(user, APPLY_PLANS, kinds=["association", "community_government"])
+        self.fields["organisation"].label = _("o asociación / comunidad")
 
 
 class DeclarationForm(forms.Form):

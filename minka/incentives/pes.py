@@ -7,18 +7,19 @@ what the fund holds."""
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from minka.accounts.permissions import RECORD_FIELD, RUN_CALLS, can
+from minka.accounts.permissions import RECORD_FIELD, RUN_CALLS, require
 from minka.books import selectors as books
 from minka.books import services as ledger
 from minka.books.models import Book, Period
-from minka.books.services import Posting, money
+from minka.books.services import Posting, money, soles
 from minka.territory import geojson
 from minka.territory.models import Territory, Watershed
+from minka.territory.selectors import district_names
 
 from .models import Agreement, Commitment, Compliance, Contribution, Contributor, PesPayment, Scheme, Verification
 
@@ -26,13 +27,8 @@ CASH, INCOME, RETRIBUTIONS, PAYABLE = "1041", "7599", "6591", "4699"
 ZERO = Decimal("0.00")
 
 
-def shown(amount):
-    return f"S/ {amount:,.2f}"
-
-
 def _runs(actor, scheme):
-    if actor is None or not can(actor, RUN_CALLS, scheme.territory):
-        raise PermissionDenied(_("No administra el mecanismo %(s)s.") % {"s": scheme})
+    require(actor, RUN_CALLS, scheme.territory, _("No administra el mecanismo %(s)s.") % {"s": scheme})
 
 
 def _year_open(actor, scheme, date):
@@ -44,8 +40,7 @@ def _year_open(actor, scheme, date):
 
 @transaction.atomic
 def create_scheme(*, actor, code, name, service, watershed, territory, description=""):
-    if actor is None or not can(actor, RUN_CALLS, territory):
-        raise PermissionDenied(_("No administra mecanismos en %(t)s.") % {"t": territory})
+    require(actor, RUN_CALLS, territory, _("No administra mecanismos en %(t)s.") % {"t": territory})
     if service not in Scheme.Service.values:
         raise ValidationError(_("Servicio ecosistémico desconocido."))
     book = Book.objects.create(code=f"pes-{code}"[:32], name=name, territory=territory, keepers=RUN_CALLS)
@@ -138,8 +133,7 @@ def sign_agreement(*, actor, scheme, signed_on, starts_on, ends_on, area, hectar
 def verify(*, actor, agreement, period, date, grades, points=None, notes=""):
     """A verifier grades every committed action of a period: full, partial with its percentage, or
     none, each with its evidence. What is due follows: partial pays its share, none pays nothing."""
-    if actor is None or not can(actor, RECORD_FIELD, agreement.territory):
-        raise PermissionDenied(_("No verifica acuerdos en %(t)s.") % {"t": agreement.territory})
+    require(actor, RECORD_FIELD, agreement.territory, _("No verifica acuerdos en %(t)s.") % {"t": agreement.territory})
     if not agreement.starts_on.year <= int(period) <= agreement.ends_on.year:
         raise ValidationError(_("El acuerdo no cubre el año %(y)s.") % {"y": period})
     if date < agreement.starts_on:
@@ -224,7 +218,7 @@ def pay(*, actor, payment, date):
     held = balance(scheme, date)
     if payment.amount > held:
         raise ValidationError(_("El fondo tiene %(h)s: no alcanza para pagar %(a)s.") % {
-            "h": shown(held), "a": shown(payment.amount)})
+            "h": soles(held), "a": soles(payment.amount)})
     _year_open(actor, scheme, date)
     recipient = {"household": agreement.household, "organisation": agreement.organisation}
     payment.payment_entry = ledger.post_entry(
@@ -240,7 +234,8 @@ def pay(*, actor, payment, date):
 def owed(scheme, as_of):
     """Retributions approved and not yet paid, with how many days they have waited."""
     rows = PesPayment.objects.filter(verification__agreement__scheme=scheme, status=PesPayment.Status.APPROVED,
-                                     approved_on__lte=as_of).select_related("verification__agreement")
+                                     approved_on__lte=as_of).select_related(
+        "verification__agreement__household", "verification__agreement__organisation")
     return [(payment, (as_of - payment.approved_on).days) for payment in rows.order_by("approved_on")]
 
 
@@ -259,13 +254,13 @@ def registry_rows(scheme):
     rows = []
     agreements = scheme.agreements.select_related("household", "organisation", "territory").prefetch_related(
         "commitments", "verifications__payment")
+    agreements = list(agreements)
+    districts = district_names(a.territory.path for a in agreements)
     for agreement in agreements:
         commitments = list(agreement.commitments.all())
         paid = sum((v.payment.amount for v in agreement.verifications.all()
                     if getattr(v, "payment", None) and v.payment.status == PesPayment.Status.PAID), ZERO)
-        codes = agreement.territory.path.strip("/").split("/")
-        district = Territory.objects.filter(code=codes[3]).values_list("name", flat=True).first() \
-            if len(codes) > 3 else ""
+        district = districts.get(agreement.territory.path, "")
         rows.append([scheme.code, scheme.get_service_display(), str(scheme.watershed), contributors,
                      agreement.number, str(agreement.recipient),
                      agreement.organisation.get_kind_display() if agreement.organisation else _("Familia"),

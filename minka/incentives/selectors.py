@@ -2,27 +2,15 @@
 
 from django.db.models import Q
 
-from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, scope_paths, scope_q
+from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, overlap_q, scope_paths, scope_q
 
 from .models import Call, Plan
 
 CAPABILITIES = (RUN_CALLS, APPLY_PLANS, EVALUATE_PLANS)
 
 
-def _overlapping(user, field):
-    """A filter on a territory path field: inside the user's scope (any capability of the calls), or
-    above it (a call of the province for a district's technician)."""
-    query = Q(pk__in=[])
-    for capability in CAPABILITIES:
-        for path in scope_paths(user, capability):
-            codes = path.strip("/").split("/")
-            query |= Q(**{f"{field}__startswith": path})
-            query |= Q(**{f"{field}__in": ["/".join(codes[:n]) + "/" for n in range(1, len(codes))]})
-    return query
-
-
 def calls_for(user):
-    return Call.objects.filter(_overlapping(user, "territory__path")).select_related("territory")
+    return Call.objects.filter(overlap_q(user, "territory__path", *CAPABILITIES)).select_related("territory")
 
 
 def plans_for(user, call):
@@ -51,9 +39,5 @@ def schemes_for(user):
 
     from .models import Scheme
 
-    query = _overlapping(user, "territory__path")
-    for path in scope_paths(user, RECORD_FIELD):
-        codes = path.strip("/").split("/")
-        query |= Q(territory__path__startswith=path)
-        query |= Q(territory__path__in=["/".join(codes[:n]) + "/" for n in range(1, len(codes))])
+    query = overlap_q(user, "territory__path", *CAPABILITIES, RECORD_FIELD)
     return Scheme.objects.filter(query).select_related("territory", "watershed", "book")

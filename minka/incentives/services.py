@@ -6,14 +6,14 @@ every criterion; the award goes down the ranking within the budget."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, can
-from minka.books.services import money
+from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, require
+from minka.books.services import money, soles
 
 from .models import ApplicantKind, Call, Criterion, Evaluation, Plan, Score, Tranche, Visit
 
@@ -21,17 +21,8 @@ ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 
 
-def shown(amount):
-    return f"S/ {amount:,.2f}"
-
-
 def _day(date):
     return date_format(date, "SHORT_DATE_FORMAT")
-
-
-def check(actor, capability, territory, message):
-    if actor is None or not can(actor, capability, territory):
-        raise PermissionDenied(message)
 
 
 # The call ------------------------------------------------------------------------------------------------
@@ -40,7 +31,7 @@ def check(actor, capability, territory, message):
 def create_call(*, actor, code, title, territory, budget, opens_on, closes_on, applicant_kinds, description="",
                 min_cofinancing=ZERO, max_award=None, scale=5, evaluators_required=2, spread_alert=Decimal("20"),
                 min_score=Decimal("60")):
-    check(actor, RUN_CALLS, territory, _("No organiza concursos en %(t)s.") % {"t": territory})
+    require(actor, RUN_CALLS, territory, _("No organiza concursos en %(t)s.") % {"t": territory})
     budget = money(budget)
     if budget <= 0:
         raise ValidationError(_("El presupuesto del concurso debe ser mayor que cero."))
@@ -60,7 +51,7 @@ def create_call(*, actor, code, title, territory, budget, opens_on, closes_on, a
 
 
 def _draft(actor, call):
-    check(actor, RUN_CALLS, call.territory, _("No organiza este concurso."))
+    require(actor, RUN_CALLS, call.territory, _("No organiza este concurso."))
     if call.status != Call.Status.DRAFT:
         raise ValidationError(_("El concurso ya fue publicado: sus bases y su grilla no cambian."))
 
@@ -121,7 +112,7 @@ def eligibility(call, *, kind, territory, investment, cofinancing, requested):
                          "%(m)s %%.") % {"s": share, "m": call.min_cofinancing})
     if call.max_award is not None and requested > call.max_award:
         reasons.append(_("Se solicitan %(r)s; el máximo por plan es %(m)s.") % {
-            "r": shown(requested), "m": shown(call.max_award)})
+            "r": soles(requested), "m": soles(call.max_award)})
     return reasons
 
 
@@ -133,7 +124,7 @@ def submit(*, actor, call, date, title, activity, investment, cofinancing, reque
     if (household is None) == (organisation is None):
         raise ValidationError(_("Un plan es de una familia o de una organización."))
     territory = household.community if household is not None else organisation.territory
-    check(actor, APPLY_PLANS, territory, _("No puede presentar planes en %(t)s.") % {"t": territory})
+    require(actor, APPLY_PLANS, territory, _("No puede presentar planes en %(t)s.") % {"t": territory})
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status != Call.Status.PUBLISHED:
         raise ValidationError(_("El concurso no está abierto."))
@@ -146,8 +137,8 @@ def submit(*, actor, call, date, title, activity, investment, cofinancing, reque
         raise ValidationError(_("La inversión y el monto solicitado deben ser mayores que cero."))
     if requested + cofinancing != investment:
         raise ValidationError(_("El monto solicitado (%(r)s) y el cofinanciamiento (%(c)s) deben sumar la "
-                                "inversión (%(i)s).") % {"r": shown(requested), "c": shown(cofinancing),
-                                                        "i": shown(investment)})
+                                "inversión (%(i)s).") % {"r": soles(requested), "c": soles(cofinancing),
+                                                        "i": soles(investment)})
     kind = applicant_kind(household, organisation)
     applicant = {"household": household} if household is not None else {"organisation": organisation}
     if Plan.objects.filter(call=call, **applicant).exists():
@@ -169,7 +160,7 @@ def submit(*, actor, call, date, title, activity, investment, cofinancing, reque
 # Evaluation ----------------------------------------------------------------------------------------------
 
 def _evaluable(actor, plan, date):
-    check(actor, EVALUATE_PLANS, plan.territory, _("No evalúa planes en %(t)s.") % {"t": plan.territory})
+    require(actor, EVALUATE_PLANS, plan.territory, _("No evalúa planes en %(t)s.") % {"t": plan.territory})
     if not plan.eligible:
         raise ValidationError(_("Un plan no elegible no se evalúa."))
     if plan.call.status != Call.Status.PUBLISHED:
@@ -306,7 +297,7 @@ def award(*, actor, call, date, amounts=None):
     committee may award less than asked (`amounts`, by plan); never more than asked, never more than
     the budget."""
     call = Call.objects.select_for_update().get(pk=call.pk)
-    check(actor, RUN_CALLS, call.territory, _("No organiza este concurso."))
+    require(actor, RUN_CALLS, call.territory, _("No organiza este concurso."))
     if call.status != Call.Status.PUBLISHED:
         raise ValidationError(_("Solo se adjudica un concurso publicado, una vez."))
     if date <= call.closes_on:
@@ -320,17 +311,17 @@ def award(*, actor, call, date, amounts=None):
     for row in ranking.rows:
         if row.plan.pk in amounts and not 0 < amounts[row.plan.pk] <= row.plan.requested:
             raise ValidationError(_("El plan %(n)s solicita %(r)s: se le adjudica más de cero y hasta eso.") % {
-                "n": row.plan.number, "r": shown(row.plan.requested)})
+                "n": row.plan.number, "r": soles(row.plan.requested)})
     if sum(amounts.values(), ZERO) > call.budget:
         raise ValidationError(_("Los montos adjudicados (%(a)s) superan el presupuesto (%(b)s).") % {
-            "a": shown(sum(amounts.values(), ZERO)), "b": shown(call.budget)})
+            "a": soles(sum(amounts.values(), ZERO)), "b": soles(call.budget)})
     remaining = call.budget
     for row in ranking.rows:
         wanted = amounts.get(row.plan.pk, row.plan.requested)
         if row.score < call.min_score:
             row.why_not = _("puntaje menor que %(m)s") % {"m": call.min_score}
         elif wanted > remaining:
-            row.why_not = _("no alcanza el presupuesto (quedan %(r)s)") % {"r": shown(remaining)}
+            row.why_not = _("no alcanza el presupuesto (quedan %(r)s)") % {"r": soles(remaining)}
         else:
             row.award, remaining = wanted, remaining - wanted
         plan = row.plan
@@ -358,7 +349,7 @@ def _awarded(plan):
 def plan_tranches(*, actor, plan, tranches):
     """Split the award into tranches, each tied to a milestone: [(amount, milestone, due_on)], adding
     up to what was awarded. The first is paid on signing; the others when a visit verifies theirs."""
-    check(actor, RUN_CALLS, plan.call.territory, _("No organiza este concurso."))
+    require(actor, RUN_CALLS, plan.call.territory, _("No organiza este concurso."))
     _awarded(plan)
     if plan.tranches.exists():
         raise ValidationError(_("Los tramos de este plan ya están definidos."))
@@ -368,7 +359,7 @@ def plan_tranches(*, actor, plan, tranches):
     total = sum((amount for amount, _m, _d in rows), ZERO)
     if total != plan.awarded:
         raise ValidationError(_("Los tramos suman %(t)s; lo adjudicado es %(a)s.") % {
-            "t": shown(total), "a": shown(plan.awarded)})
+            "t": soles(total), "a": soles(plan.awarded)})
     return [Tranche.objects.create(plan=plan, number=number, amount=amount, milestone=milestone, due_on=due_on)
             for number, (amount, milestone, due_on) in enumerate(rows, 1)]
 
@@ -377,7 +368,7 @@ def plan_tranches(*, actor, plan, tranches):
 def record_visit(*, actor, plan, date, progress, milestone_met=False, income=None, jobs=None,
                  measures_in_place=None, notes=""):
     """A monitoring visit: the progress seen, whether the next tranche's milestone is met, the results."""
-    check(actor, APPLY_PLANS, plan.territory, _("No hace seguimiento de planes en %(t)s.") % {"t": plan.territory})
+    require(actor, APPLY_PLANS, plan.territory, _("No hace seguimiento de planes en %(t)s.") % {"t": plan.territory})
     _awarded(plan)
     if date < plan.call.awarded_on:
         raise ValidationError(_("Una visita de seguimiento es posterior a la adjudicación (%(d)s).") % {
@@ -398,7 +389,7 @@ def release(*, actor, tranche, date):
     payment verified their milestone; never to an abandoned plan."""
     tranche = Tranche.objects.select_for_update().select_related("plan__call").get(pk=tranche.pk)
     plan = tranche.plan
-    check(actor, RUN_CALLS, plan.call.territory, _("No organiza este concurso."))
+    require(actor, RUN_CALLS, plan.call.territory, _("No organiza este concurso."))
     if tranche.status == Tranche.Status.RELEASED:
         raise ValidationError(_("Este tramo ya fue desembolsado."))
     previous = plan.tranches.filter(number__lt=tranche.number).order_by("-number").first()

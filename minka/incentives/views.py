@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, can
+from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, can, overlaps
+from minka.books.services import soles
 from minka.core.pages import submitted
+from minka.territory.selectors import district_names
 
 from . import selectors, services
 from .forms import AwardForm, DeclarationForm, PlanForm, ScoresForm, TranchesForm, VisitForm
@@ -44,7 +46,7 @@ def call_detail(request, code):
     done = submitted(request, form, runs, lambda data: services.award(actor=request.user, call=call, **data))
     if done is not None:
         messages.success(request, _("Concurso adjudicado: %(a)s de %(b)s.") % {
-            "a": services.shown(done.awarded), "b": services.shown(call.budget)})
+            "a": soles(done.awarded), "b": soles(call.budget)})
         return redirect("call_detail", code=code)
     today = timezone.localdate()
     plans = selectors.plans_for(request.user, call).select_related("household", "organisation", "territory")
@@ -59,10 +61,7 @@ def call_detail(request, code):
 def _applies(user, call):
     """Whether the user files plans anywhere in the call's place (a district's technician in a
     province's call, a region's coordinator)."""
-    from minka.accounts.permissions import scope_paths
-
-    where = call.territory.path
-    return any(path.startswith(where) or where.startswith(path) for path in scope_paths(user, APPLY_PLANS))
+    return overlaps(user, call.territory.path, APPLY_PLANS)
 
 
 @login_required
@@ -143,16 +142,12 @@ def public_results(request, code):
     """The results of an awarded call for everyone: the ranking, scores and amounts; plans by their
     title, applicant type and district, never a family's name."""
     call = get_object_or_404(Call, code=code, status=Call.Status.AWARDED)
-    plans = Plan.objects.filter(call=call, eligible=True).select_related("organisation", "territory__parent").order_by(
+    plans = Plan.objects.filter(call=call, eligible=True).select_related("organisation", "territory").order_by(
         "rank", "number")
     plans = list(plans)
-    codes = {p.territory.path.split("/")[3] for p in plans if p.territory.path.count("/") > 3}
-    from minka.territory.models import Territory
-
-    names = dict(Territory.objects.filter(code__in=codes).values_list("code", "name"))
+    districts = district_names(p.territory.path for p in plans)
     for entry in plans:
-        parts = entry.territory.path.split("/")
-        entry.district = names.get(parts[3], "") if len(parts) > 4 else entry.territory.name
+        entry.district = districts.get(entry.territory.path, entry.territory.name)
     return render(request, "incentives/public_results.html", {
         "call": call, "plans": plans, "submitted": Plan.objects.filter(call=call).count(),
         "awarded": services.awarded_total(call)})

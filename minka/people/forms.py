@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.territory.models import Watershed
 
-from .models import Consent, Household, Person, ValueChain
+from .models import Consent, Household, Organisation, Person, ValueChain
 
 
 class CommunityChoiceField(forms.ModelChoiceField):
@@ -96,3 +96,32 @@ class HouseholdFilterForm(forms.Form):
         self.fields["community"].queryset = communities
         self.fields["watershed"].queryset = watersheds
         self.fields["chain"].label_from_instance = lambda chain: chain.label
+
+
+class PartyForm(forms.Form):
+    """The beginning of a form about one family (typed by its code) or one organisation, chosen in the
+    user's scope: a loan application, a business plan, a lender's report."""
+
+    household = forms.ModelChoiceField(
+        Household.objects.none(), required=False, to_field_name="code", label=_("Familia (código)"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"invalid_choice": _("No hay una familia con ese código en su ámbito.")})
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label=_("u organización"))
+    party_required = True  # a report about a loan already known names nobody
+
+    def scope_parties(self, user, capability, kinds=None):
+        from minka.accounts.permissions import scope_q
+
+        self.fields["household"].queryset = Household.objects.filter(scope_q(user, "community__path", capability))
+        organisations = Organisation.objects.filter(scope_q(user, "territory__path", capability))
+        if kinds:
+            organisations = organisations.filter(kind__in=kinds)
+        self.fields["organisation"].queryset = organisations.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        both_or_none = (data.get("household") is None) == (data.get("organisation") is None)
+        chosen = data.get("household") is not None or data.get("organisation") is not None
+        if not self.errors and both_or_none and (self.party_required or chosen):
+            raise forms.ValidationError(_("Indique una familia o una organización (solo una)."))
+        return data

@@ -93,3 +93,11 @@ def readable_watersheds(user, territory):
         except Http404:
             continue
     return readable
+
+
+def district_names(paths):
+    """{path: the name of its district} for places at or below a district (one query); places above a
+    district are left out."""
+    codes = {path: path.strip("/").split("/")[3] for path in paths if path.count("/") > 3}
+    names = dict(Territory.objects.filter(code__in=set(codes.values())).values_list("code", "name"))
+    return {path: names.get(code, code) for path, code in codes.items()}
