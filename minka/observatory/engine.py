@@ -30,6 +30,7 @@ import os
 import re
 import tempfile
 import time
+from collections import Counter
 from decimal import Decimal
 
 import duckdb
@@ -238,9 +239,8 @@ def _facts(indicator):
                f"NULL::VARCHAR AS practice, r.record AS key FROM m_record r JOIN families h USING (household)")
         where += ["r.purpose = 'quality'", "r.passed IS NOT NULL"]
     elif source == "assessments":
-        stage = STAGES.index(spec.get("stage", "transition")) + 1
         sql = (f"SELECT a.household AS unit, a.household AS who, {head}, a.d, {SEASON.format(d='a.d')} AS season, "
-               f"1::DECIMAL(18,4) AS value, list_position({STAGES_SQL}, a.stage) >= {stage} "
+               f"1::DECIMAL(18,4) AS value, list_position({STAGES_SQL}, a.stage) AS grade, NULL::BOOLEAN "
                f"AS flag, h.chains, h.combo, NULL::VARCHAR AS actor, "
                f"NULL::VARCHAR AS practice, a.assessment AS key FROM m_assessment a JOIN families h "
                f"USING (household)")
@@ -346,6 +346,14 @@ def _slice(con, indicators, skip=()):
         con.execute(f"CREATE OR REPLACE TEMP TABLE changed_{table} AS SELECT * FROM {table} "
                     f"WHERE {key} IN (SELECT id FROM {ids})")
 
+def _late_flag(indicator):
+    """The condition of a source whose facts are put in time order without it (the order does not
+    depend on it), so that indicators differing only by it share one window: an assessment's stage."""
+    if indicator.source == "assessments":
+        return f"grade >= {STAGES.index((indicator.spec or {}).get('stage', 'transition')) + 1}"
+    return None
+
+
 MERGED_SOURCES = {"measures", "tests", "practices", "loans"}  # several facts of a unit in a cell: counted once
 LATEST_SOURCES = {"assessments"}  # a unit counts by its latest fact of the period
 # What each row adds to a cell: u and uh say whether it counts its unit (one with a fact, one with
@@ -384,14 +392,15 @@ PERIOD_OF = {"season": "1000000 + ({m} - 7) // 12", "year": "2000000 + {m} // 12
              "month": "4000000 + ({m} // 12) * 100 + {m} % 12 + 1"}
 
 
-def _dated_units(indicator, facts, name, partition="unit", kinds=None):
+def _dated_units(indicator, facts, name, partition="unit", kinds=None, flag=None):
     """The facts of a dated source with what each adds to the cells of its periods, a unit counted
     once per period without grouping the facts by unit and period (the costliest step at scale).
 
     Periods are intervals of time: ordered by date, a fact is its unit's first of a period when
     the unit's previous fact falls in another period (or there is none), and its last when the next
     one does. One window over the facts (kept as `name`) tells both for every period; then one
-    query per kind of period. Returns the window's definition and those queries."""
+    query per kind of period, which sets the facts' `flag` when it is given apart. Returns the
+    window's name and body, and those queries."""
     kinds = (indicator.periods or []) if kinds is None else kinds
     latest = indicator.source in LATEST_SOURCES
 
@@ -407,7 +416,8 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None):
         neighbours = (f"lag(m) OVER ({window}) AS other_m, max(CASE WHEN flag THEN m END) OVER ({window} "
                       f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS other_hit_m")
     months = f"SELECT *, (year(d) * 12 + month(d) - 1)::INTEGER AS m FROM ({facts})"
-    definition = f"{name} AS MATERIALIZED (SELECT *, {neighbours} FROM ({months}))"
+    body = f"SELECT *, {neighbours} FROM ({months})"
+    timeline = f"(SELECT * REPLACE ({flag} AS flag) FROM {name})" if flag else name
     queries = []
     for kind in kinds or [None]:
         edge = f"(({period(kind, 'other_m')}) IS DISTINCT FROM ({period(kind, 'm')}))"
@@ -419,8 +429,9 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None):
         else:
             adds = (f"{edge} AS u, flag AND {edge_hit} AS uh, CASE WHEN flag THEN value END AS v, flag AS hits, "
                     f"TRUE AS facts, value AS total, before AS base")
-        queries.append(f"SELECT * EXCLUDE (m, other_m, other_hit_m), {period(kind, 'm')} AS period, {adds} FROM {name}")
-    return definition, queries
+        queries.append(f"SELECT * EXCLUDE (m, other_m, other_hit_m), {period(kind, 'm')} AS period, {adds} "
+                       f"FROM {timeline}")
+    return (name, body), queries
 
 
 def _fact_level(indicator):
@@ -429,13 +440,40 @@ def _fact_level(indicator):
     return chosen & ({"practice", "chain"} if indicator.source in ("measures", "tests", "loans") else {"practice"})
 
 
-def leaf_sql(indicator, only_changed=False):
-    """The additive parts of one indicator per place, period and breakdown.
+def leaf_sql(indicator, only_changed=False, shared=None):
+    """The additive parts of one indicator per place, period and breakdown. `shared` names tables
+    that already hold some of its time-ordered facts (by the body of their window, see `_leaves`).
 
     Facts are summed per place, period and the family's attributes (sex, age group, value chains,
     actor): a small table that the breakdowns are then read from. A counted unit (family, person,
     event) is counted once in a cell whatever the number of its facts (see `_dated_units`)."""
+    windows, select = _leaf(indicator, only_changed)
+    shared = shared or {}
+    definitions = [f"{name} AS (SELECT * FROM {shared[body]})" if body in shared else f"{name} AS MATERIALIZED ({body})"
+                   for name, body in windows]
+    return (f"WITH {', '.join(definitions)} " if definitions else "") + select
+
+
+def _leaves(con, indicators, insert, only_changed=False):
+    """Every indicator's leaf parts, each inserted by `insert` (an INSERT reading them as `{}`).
+    Indicators that put the same facts in the same time order (the four assessment indicators read
+    one window, whatever the stage they count) share one sort of them, kept for this call only."""
+    bodies = Counter(body for indicator in indicators for _name, body in _leaf(indicator, only_changed)[0])
+    shared = {}
+    for body, count in bodies.items():
+        if count > 1:
+            shared[body] = f"shared_timeline_{len(shared)}"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {shared[body]} AS {body}")
+    for indicator in indicators:
+        con.execute(insert.format(leaf_sql(indicator, only_changed, shared)))
+    for table in shared.values():
+        con.execute(f"DROP TABLE {table}")
+
+
+def _leaf(indicator, only_changed):
+    """The windows (name, body) one indicator's leaf parts read, and the query of those parts."""
     facts = _facts(indicator)
+    late_flag = _late_flag(indicator)
     if only_changed:  # the parts of the changed families and trainings only: their slice of the store
         facts = SLICED.sub(r"changed_\1", facts)
     if indicator.kind == "change":
@@ -446,8 +484,8 @@ def leaf_sql(indicator, only_changed=False):
         facts = f"SELECT *, NULL::DECIMAL(18,4) AS before FROM ({facts})"
     windows = []  # the facts in time order, read once per kind of period
     if indicator.source in MERGED_SOURCES | LATEST_SOURCES:
-        definition, units = _dated_units(indicator, facts, "timeline")
-        windows.append(definition)
+        window, units = _dated_units(indicator, facts, "timeline", flag=late_flag)
+        windows.append(window)
     else:
         units = [f"SELECT *, unnest({_periods(indicator)}) AS period, {AS_UNIT} FROM ({facts})"]
     chosen = indicator.breakdowns or []
@@ -484,13 +522,13 @@ def leaf_sql(indicator, only_changed=False):
         if indicator.periods and not split:
             continue
         valued = f"SELECT *, {attribute} AS attribute FROM ({facts}) WHERE {attribute} IS NOT NULL"
-        definition, per_value = _dated_units(indicator, valued, f"timeline_{name}", "unit, attribute", split)
-        windows.append(definition)
+        window, per_value = _dated_units(indicator, valued, f"timeline_{name}", "unit, attribute", split, late_flag)
+        windows.append(window)
         per_value = " UNION ALL ".join(f"SELECT place, period, attribute, {_sums(indicator.kind)} FROM ({rows}) "
                                        f"GROUP BY ALL" for rows in per_value)
         parts_sql.append(f"SELECT place, period, '{name}:' || attribute AS breakdown, {numerator} AS num, "
                          f"{denominator} AS den, sum(units) AS n FROM ({per_value}) GROUP BY place, period, breakdown")
-    return ((f"WITH {', '.join(windows)} " if windows else "") +
+    return windows, (
             f"SELECT {int(indicator.pk)} AS indicator, place, {PERIOD_TEXT} AS period, breakdown, "
             f"CAST(num AS DECIMAL(38,4)) AS num, CAST(den AS DECIMAL(38,4)) AS den, n FROM ({' UNION ALL '.join(parts_sql)})")
 
@@ -642,8 +680,7 @@ def refresh(indicators=None, reload=True):
         con.execute("UPDATE state SET generation = NULL")  # until the values are written too
         ids = [i.pk for i in indicators]
         con.execute("DELETE FROM leaf WHERE list_contains($1, indicator)", [ids])
-        for indicator in indicators:
-            con.execute(f"INSERT INTO leaf {leaf_sql(indicator)}")
+        _leaves(con, indicators, "INSERT INTO leaf {}")
         log.info("observatory: leaf parts at %.2f s", time.monotonic() - started)
         _roll_up_all(con, ids)
         log.info("observatory: rolled up at %.2f s", time.monotonic() - started)
@@ -717,8 +754,8 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
                         f"::BIGINT[]) AS id")
         con.execute(f"CREATE OR REPLACE TEMP TABLE parts ({LEAF}, sign INTEGER)")
         _slice(con, indicators)
-        for indicator in indicators:  # what the changed units brought before the change
-            con.execute(f"INSERT INTO parts SELECT *, -1 FROM ({leaf_sql(indicator, only_changed=True)})")
+        # what the changed units brought before the change
+        _leaves(con, indicators, "INSERT INTO parts SELECT *, -1 FROM ({})", only_changed=True)
         tables = set().union(*(TOUCHES[kind][0] for kind in kinds)) if households else set()
         tables |= set(TRAINING_MIRROR) if trainings else set()
         log.info("observatory: changed parts before the change at %.2f s", time.monotonic() - started)
@@ -741,8 +778,7 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
             renewed.add("families")
         log.info("observatory: mirror rows replaced in %.2f s", time.monotonic() - started)
         _slice(con, indicators, skip=set(SLICES) - renewed)  # (the changed tables' slices are their new rows)
-        for indicator in indicators:  # and what they bring now
-            con.execute(f"INSERT INTO parts SELECT *, 1 FROM ({leaf_sql(indicator, only_changed=True)})")
+        _leaves(con, indicators, "INSERT INTO parts SELECT *, 1 FROM ({})", only_changed=True)  # and now
         con.execute("""
             CREATE OR REPLACE TEMP TABLE delta AS
             SELECT indicator, place, period, breakdown, sum(sign * num) AS num, sum(sign * den) AS den,
@@ -839,8 +875,14 @@ def _swap_values(con, select, ids, generation):
                "AND tablename = 'observatory_value'")
     indexes = con.execute(f"SELECT * FROM postgres_query('pg', {_lit(listing)})").fetchall()
     con.execute(f"CALL postgres_execute('pg', {_lit(NEW_VALUES)})")
-    con.execute(f"INSERT INTO pg.public.observatory_value_new ({VALUE_COLUMNS}) {select}", [ids])
-    build, rename = [], []
+    # ids are numbered here rather than drawn one by one from the table's sequence, which then
+    # starts after them; indexes are sorted in memory rather than in temporary files
+    con.execute(f"INSERT INTO pg.public.observatory_value_new (id, {VALUE_COLUMNS}) "
+                f"SELECT row_number() OVER () AS id, * FROM ({select})", [ids])
+    build = ["SET maintenance_work_mem = '1GB'",
+             "SELECT setval(pg_get_serial_sequence('observatory_value_new', 'id'), "
+             "(SELECT coalesce(max(id), 0) + 1 FROM observatory_value_new), false)"]
+    rename = []
     for name, definition in indexes:
         if name == "observatory_value_pkey":
             build.append("ALTER TABLE observatory_value_new ADD CONSTRAINT observatory_value_pkey_new PRIMARY KEY (id)")
