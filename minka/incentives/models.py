@@ -273,6 +273,9 @@ class Scheme(models.Model):
     book = models.OneToOneField("books.Book", on_delete=models.PROTECT, related_name="scheme",
                                 verbose_name=_("libro del fondo"))
     description = models.TextField(_("descripción"), blank=True)
+    pay_within = models.PositiveSmallIntegerField(
+        _("plazo para pagar (días)"), default=30,
+        help_text=_("Días después de la verificación en que la retribución debe estar pagada."))
     is_demo = models.BooleanField(default=False)
 
     class Meta:

@@ -73,6 +73,39 @@ INDICATORS = [
      "Portefeuille à risque à plus de 30 jours (PAR30)", "Portfolio at risk over 30 days (PAR30)",
      "Saldo de capital de los préstamos a familias con una cuota impaga hace más de 30 días / saldo de capital de "
      "todos los préstamos vigentes a familias, a la fecha del último cálculo."),
+    ("plans-submitted", "count", "plans", {}, ["actor", "sex"], ["season", "year"], "planes", "ecocuenca",
+     "iii. Acciones para el cambio", "output", "Planes de negocio presentados", "Plans d'affaires présentés",
+     "Business plans submitted",
+     "Planes de negocio eco-compatibles presentados a los concursos en el periodo, por tipo de postulante (familia, "
+     "asociación, comunidad) y por sexo del jefe o la jefa de familia que postula."),
+    ("plans-awarded", "count", "plans", {"status": "awarded"}, ["actor", "sex"], ["season", "year"], "planes",
+     "ecocuenca", "iii. Acciones para el cambio", "output", "Planes de negocio ganadores",
+     "Plans d'affaires lauréats", "Business plans awarded",
+     "Planes presentados en el periodo que ganaron su concurso, por tipo de postulante y sexo."),
+    ("plans-implemented", "count", "plans", {"status": "implemented"}, ["actor", "sex"], ["season", "year"],
+     "planes", "ecocuenca", "iii. Acciones para el cambio", "outcome", "Planes de negocio ejecutados",
+     "Plans d'affaires mis en œuvre", "Business plans implemented",
+     "Planes ganadores cuyos tramos se desembolsaron todos (el hito del último tramo fue verificado en una visita), "
+     "por el periodo en que se presentaron."),
+    ("pes-hectares", "sum", "agreements", {"measure": "hectares", "in_force": True}, ["actor"], [], "ha",
+     "ecocuenca", "iii. Acciones para el cambio", "output", "Hectáreas bajo acuerdos de retribución",
+     "Hectares sous accords de rétribution", "Hectares under PES agreements",
+     "Hectáreas de las áreas de los acuerdos de retribución por servicios ecosistémicos (MERESE) vigentes hoy, "
+     "por tipo de retribuido."),
+    ("pes-hectares-verified", "sum", "verifications", {"measure": "hectares", "compliant": True}, ["actor"],
+     ["year"], "ha", "ecocuenca", "iii. Acciones para el cambio", "outcome", "Hectáreas con cumplimiento verificado",
+     "Hectares à conformité vérifiée", "Hectares with verified compliance",
+     "Hectáreas de los acuerdos cuya verificación del año encontró cumplimiento total o parcial de algún "
+     "compromiso, por el año de la visita."),
+    ("pes-paid-communities", "sum", "verifications", {"measure": "paid", "actor": "community"}, [], ["year"], "S/",
+     "ecocuenca", "iii. Acciones para el cambio", "output", "Retribución pagada a comunidades",
+     "Rétribution versée aux communautés", "Retribution paid to communities",
+     "Suma de las retribuciones pagadas a comunidades campesinas por lo verificado, por el año de la verificación."),
+    ("pes-paid-on-time", "ratio", "verifications", {"on_time": True}, ["actor"], ["year"], "%", "ecocuenca",
+     "iii. Acciones para el cambio", "outcome", "Retribuciones pagadas a tiempo",
+     "Rétributions versées à temps", "Retributions paid on time",
+     "Retribuciones pagadas dentro del plazo del mecanismo después de la verificación / retribuciones debidas cuyo "
+     "plazo venció o que se pagaron, por el año de la verificación."),
 ]
 
 # Names in Quechua (Cusco-Collao), for the community's own reading of its figures (to be reviewed by a
@@ -95,6 +128,13 @@ QUECHUA = {
     "families-with-credit": "Manusqa qullqiyuq ayllukuna",
     "amount-lent": "Ayllukunaman manusqa qullqi",
     "credit-par30": "30 p'unchawmanta aswan qhipasqa manukuna (PAR30)",
+    "plans-submitted": "Qhatuy llamk'ay yuyaykuna qusqa",
+    "plans-awarded": "Qhatuy llamk'ay yuyaykuna atipaq",
+    "plans-implemented": "Qhatuy llamk'ay yuyaykuna ruwasqa",
+    "pes-hectares": "Rikch'anakuypi hectareakuna",
+    "pes-hectares-verified": "Qhawasqa hunt'asqa hectareakuna",
+    "pes-paid-communities": "Ayllukunaman kutichisqa qullqi",
+    "pes-paid-on-time": "Pachallanpi kutichisqa qullqikuna",
 }
 
 # Definitions in French and English (the programs report to French-speaking funders).
@@ -157,6 +197,37 @@ DEFINITIONS = {
         "prêts en cours aux familles, à la date du dernier calcul.",
         "Outstanding principal of loans to families with an instalment unpaid for more than 30 days / outstanding "
         "principal of all current loans to families, as of the last computation."),
+    "plans-submitted": (
+        "Plans d'affaires éco-compatibles présentés aux concours dans la période, par type de candidat (famille, "
+        "association, communauté) et par sexe du chef ou de la cheffe de famille candidat.",
+        "Eco-compatible business plans submitted to the calls in the period, by applicant type (family, association, "
+        "community) and by sex of the applying head of family."),
+    "plans-awarded": ("Plans présentés dans la période qui ont gagné leur concours, par type de candidat et sexe.",
+                      "Plans submitted in the period that won their call, by applicant type and sex."),
+    "plans-implemented": (
+        "Plans lauréats dont toutes les tranches ont été versées (le jalon de la dernière tranche vérifié lors d'une "
+        "visite), selon la période de leur présentation.",
+        "Awarded plans whose tranches were all released (the milestone of the last one verified at a visit), by the "
+        "period they were submitted in."),
+    "pes-hectares": (
+        "Hectares des zones des accords de rétribution pour services écosystémiques (MERESE) en vigueur aujourd'hui, "
+        "par type de bénéficiaire.",
+        "Hectares of the areas of the payment for ecosystem services (MERESE) agreements in force today, by type of "
+        "recipient."),
+    "pes-hectares-verified": (
+        "Hectares des accords dont la vérification de l'année a constaté le respect total ou partiel d'un "
+        "engagement, selon l'année de la visite.",
+        "Hectares of the agreements whose verification of the year found full or partial compliance with a "
+        "commitment, by the year of the visit."),
+    "pes-paid-communities": (
+        "Somme des rétributions versées aux communautés paysannes pour ce qui a été vérifié, selon l'année de la "
+        "vérification.",
+        "Sum of the retributions paid to peasant communities for what was verified, by the year of the verification."),
+    "pes-paid-on-time": (
+        "Rétributions versées dans le délai du mécanisme après la vérification / rétributions dues dont le délai est "
+        "échu ou qui ont été versées, selon l'année de la vérification.",
+        "Retributions paid within the scheme's delay after the verification / retributions due whose delay has passed "
+        "or that were paid, by the year of the verification."),
 }
 
 # indicator, breakdown, baseline, target (D'Ausangate, over its province)

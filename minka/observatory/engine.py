@@ -113,7 +113,36 @@ TREE_MIRROR = {
     "m_member": ("watershed BIGINT, territory BIGINT",
                  "SELECT m.watershed_id, m.territory_id FROM {p}territory_watershed_communities m", None),
 }
-MIRROR = HOUSEHOLD_MIRROR | TRAINING_MIRROR | TREE_MIRROR
+# The watershed's incentives: few rows (business plans, PES agreements and their verifications), copied
+# whole again when any of them changes; a family's or an organisation's, where its place says.
+PARTY_KIND = ("CASE WHEN {t}.household_id IS NOT NULL THEN 'family' WHEN o.kind = 'association' THEN 'association' "
+              "WHEN o.kind = 'community_government' THEN 'community' ELSE o.kind END")
+INCENTIVES_MIRROR = {
+    "m_plan": (
+        "plan BIGINT, household BIGINT, place BIGINT, d DATE, actor VARCHAR, awarded BOOLEAN, implemented BOOLEAN, "
+        "requested DECIMAL(18,4), granted DECIMAL(18,4)",
+        # implemented: awarded, and every tranche released (the last milestone was verified)
+        "SELECT p.id, p.household_id, p.territory_id, p.submitted_on, p.applicant_kind, p.status = 'awarded', "
+        "p.status = 'awarded' AND EXISTS (SELECT 1 FROM {p}incentives_tranche t WHERE t.plan_id = p.id) AND NOT EXISTS "
+        "(SELECT 1 FROM {p}incentives_tranche t WHERE t.plan_id = p.id AND t.status <> 'released'), "
+        "p.requested, coalesce(p.awarded, 0) FROM {p}incentives_plan p", None),
+    "m_agreement": (
+        "agreement BIGINT, household BIGINT, place BIGINT, d DATE, ends DATE, actor VARCHAR, hectares DECIMAL(18,4)",
+        f"SELECT a.id, a.household_id, a.territory_id, a.starts_on, a.ends_on, {PARTY_KIND.format(t='a')}, a.hectares "
+        "FROM {p}incentives_agreement a LEFT JOIN {p}people_organisation o ON o.id = a.organisation_id", None),
+    # a retribution is on time when paid within the scheme's delay after the verification that made it due
+    "m_verification": (
+        "verification BIGINT, household BIGINT, place BIGINT, d DATE, actor VARCHAR, hectares DECIMAL(18,4), "
+        "compliant BOOLEAN, due DECIMAL(18,4), paid DECIMAL(18,4), paid_on DATE, pay_within INTEGER",
+        f"SELECT v.id, a.household_id, a.territory_id, v.date, {PARTY_KIND.format(t='a')}, a.hectares, "
+        "EXISTS (SELECT 1 FROM {p}incentives_compliance c WHERE c.verification_id = v.id AND c.percent > 0), v.due, "
+        "CASE WHEN y.paid_on IS NOT NULL THEN y.amount ELSE 0 END, y.paid_on, s.pay_within "
+        "FROM {p}incentives_verification v JOIN {p}incentives_agreement a ON a.id = v.agreement_id "
+        "JOIN {p}incentives_scheme s ON s.id = a.scheme_id "
+        "LEFT JOIN {p}people_organisation o ON o.id = a.organisation_id "
+        "LEFT JOIN {p}incentives_pespayment y ON y.verification_id = v.id", None),
+}
+MIRROR = HOUSEHOLD_MIRROR | TRAINING_MIRROR | TREE_MIRROR | INCENTIVES_MIRROR
 # A whole load from PostgreSQL takes a record's family from the records already mirrored (and an
 # adopted practice's from the assessments) rather than reading those millions of rows again.
 FROM_MIRRORED = {
@@ -128,7 +157,11 @@ FROM_MIRRORED = {
 
 HOUSEHOLD_SOURCES = {"households", "persons", "measures", "tests", "assessments", "practices", "income", "loans"}
 TRAINING_SOURCES = {"participants", "trainings"}
-DATED_SOURCES = {"measures", "tests", "assessments", "practices", "participants", "trainings", "loans"}
+INCENTIVE_SOURCES = {"plans", "agreements", "verifications"}
+DATED_SOURCES = {"measures", "tests", "assessments", "practices", "participants", "trainings", "loans"} | \
+    INCENTIVE_SOURCES
+INCENTIVE_MEASURES = {"plans": ("requested", "granted"), "agreements": ("hectares",),
+                      "verifications": ("hectares", "due", "paid")}
 SEASONAL_SOURCES = DATED_SOURCES | {"income"}
 
 SEASON = "CASE WHEN month({d}) >= 8 THEN year({d}) ELSE year({d}) - 1 END"
@@ -181,7 +214,15 @@ def check_definition(indicator):
         errors["spec"] = _("Indique la medición (measure) que se cuenta o se suma.")
     if indicator.source == "loans" and spec.get("measure", "amount") not in LOAN_MEASURES:
         errors["spec"] = _("Un préstamo mide «amount» (monto desembolsado) u «outstanding» (saldo de hoy).")
-    if indicator.kind == "portion" and indicator.source not in ("measures", "practices", "income", "loans"):
+    if indicator.source in INCENTIVE_MEASURES and spec.get("measure") and \
+            spec["measure"] not in INCENTIVE_MEASURES[indicator.source]:
+        errors["spec"] = _("Medición desconocida para esta fuente: %(v)s (se puede: %(ok)s).") % {
+            "v": spec["measure"], "ok": ", ".join(INCENTIVE_MEASURES[indicator.source])}
+    if indicator.source == "plans" and spec.get("status", "submitted") not in ("submitted", "awarded", "implemented"):
+        errors["spec"] = _("Un plan de negocio se cuenta «submitted» (presentado), «awarded» (ganador) o "
+                           "«implemented» (ejecutado).")
+    if indicator.kind == "portion" and indicator.source not in ("measures", "practices", "income", "loans",
+                                                               *INCENTIVE_SOURCES):
         errors["kind"] = _("La parte de una cantidad necesita una fuente con cantidades.")
     if indicator.source == "assessments" and spec.get("stage", "transition") not in STAGES:
         errors["spec"] = _("Etapa desconocida: %(v)s.") % {"v": spec.get("stage")}
@@ -271,6 +312,27 @@ def _facts(indicator):
                f"{value} AS value, {flag} AS flag, [l.chain] AS chains, NULL::INTEGER AS combo, "
                f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, l.loan AS key "
                f"FROM m_loan l JOIN families h USING (household)")
+    elif source in INCENTIVE_SOURCES:  # a plan, an agreement or a verification, where its party is
+        table, unit = {"plans": ("m_plan", "plan"), "agreements": ("m_agreement", "agreement"),
+                       "verifications": ("m_verification", "verification")}[source]
+        value = f"x.{spec['measure']}" if spec.get("measure") else "1::DECIMAL(18,4)"
+        flag = [_condition(spec, value)]
+        if source == "plans" and spec.get("status", "submitted") != "submitted":
+            flag.append(f"x.{'awarded' if spec['status'] == 'awarded' else 'implemented'}")
+        if source == "agreements" and spec.get("in_force"):
+            flag.append("x.d <= current_date AND x.ends >= current_date")
+        if source == "verifications" and spec.get("compliant"):
+            flag.append("x.compliant")
+        if source == "verifications" and spec.get("on_time"):  # among the retributions due, those paid in time
+            flag.append("coalesce(x.paid_on <= x.d + x.pay_within, FALSE)")
+            where.append("x.due > 0 AND (x.paid_on IS NOT NULL OR current_date > x.d + x.pay_within)")
+        sql = (f"SELECT x.{unit} AS unit, x.{unit} AS who, x.place, h.sex, h.birth_year, x.d, "
+               f"{SEASON.format(d='x.d')} AS season, {value}::DECIMAL(18,4) AS value, {' AND '.join(flag)} AS flag, "
+               f"[]::VARCHAR[] AS chains, NULL::INTEGER AS combo, x.actor, NULL::VARCHAR AS practice, x.{unit} AS key "
+               f"FROM {table} x LEFT JOIN (SELECT household AS head_of, sex, birth_year FROM families) h "
+               f"ON h.head_of = x.household")
+        if spec.get("actor"):
+            where.append(f"x.actor = {_lit(spec['actor'])}")
     elif source == "participants":
         sql = (f"SELECT x.participant AS unit, x.participant AS who, x.place, x.sex, x.birth_year, x.d, "
                f"{SEASON.format(d='x.d')} AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, "
@@ -333,7 +395,9 @@ SOURCE_TABLES = {"households": {"families"}, "persons": {"families", "m_person"}
                  "measures": {"families", "m_record", "m_value"}, "tests": {"families", "m_record"},
                  "assessments": {"families", "m_assessment"}, "practices": {"families", "m_practice"},
                  "income": {"families", "m_income"}, "loans": {"families", "m_loan"},
-                 "participants": {"m_participant"}, "trainings": {"m_training"}}
+                 "participants": {"m_participant"}, "trainings": {"m_training"},
+                 "plans": {"families", "m_plan"}, "agreements": {"families", "m_agreement"},
+                 "verifications": {"families", "m_verification"}}
 
 
 def _slice(con, indicators, skip=()):
@@ -656,9 +720,10 @@ ROLL_UP = ("SELECT l.indicator, a.node_kind, a.node, l.period, l.breakdown, sum(
 CELLS_WITH_FAMILIES = "sum(l.n) <> 0"
 
 
-def refresh(indicators=None, reload=True):
-    """Recompute the given indicators (all by default) for every unit, watershed and period. A store
-    that is not ready (new, of older code, or not in step with the values) is rebuilt whole."""
+def refresh(indicators=None, reload=True, tables=()):
+    """Recompute the given indicators (all by default) for every unit, watershed and period, after
+    copying these mirror tables again (all with `reload`). A store that is not ready (new, of older
+    code, or not in step with the values) is rebuilt whole."""
     started = time.monotonic()
     with store() as con:
         ready = _ready(con)
@@ -666,8 +731,10 @@ def refresh(indicators=None, reload=True):
             indicators = Indicator.objects.all()
         indicators = list(indicators)
         everything = {i.pk for i in indicators} >= set(Indicator.objects.values_list("pk", flat=True))
+        if ready and not reload and tables:
+            _create_mirror(con, tables)
         if reload or not ready:
-            _create_mirror(con, HOUSEHOLD_MIRROR | TRAINING_MIRROR)
+            _create_mirror(con, HOUSEHOLD_MIRROR | TRAINING_MIRROR | INCENTIVES_MIRROR)
             con.execute("CREATE OR REPLACE TABLE families AS " + FAMILIES.format(where=""))
             con.execute("CREATE OR REPLACE TABLE combos (combo INTEGER, chains VARCHAR[])")
             con.execute(COMBOS)
@@ -690,6 +757,15 @@ def refresh(indicators=None, reload=True):
     log.info("observatory: %s values of %s indicators in %.2f s", written, len(indicators),
              time.monotonic() - started)
     return written
+
+
+def refresh_incentives():
+    """After a business plan, a PES agreement, a verification or a payment changed: their few rows
+    copied again, and the indicators that read them recomputed."""
+    indicators = Indicator.objects.filter(source__in=INCENTIVE_SOURCES)
+    if not indicators.exists():
+        return 0
+    return refresh(indicators, reload=False, tables=INCENTIVES_MIRROR)
 
 
 def _roll_up_all(con, ids):

@@ -36,6 +36,9 @@ class Indicator(TranslatedName):
         PARTICIPANTS = "participants", _("Participantes en capacitaciones")
         TRAININGS = "trainings", _("Capacitaciones realizadas")
         LOANS = "loans", _("Préstamos del fondo de crédito a familias")
+        PLANS = "plans", _("Planes de negocio presentados a los concursos")
+        AGREEMENTS = "agreements", _("Acuerdos de retribución por servicios ecosistémicos")
+        VERIFICATIONS = "verifications", _("Verificaciones de los acuerdos y sus retribuciones")
 
     class Direction(models.TextChoices):
         UP = "up", _("Más es mejor")
@@ -55,7 +58,7 @@ class Indicator(TranslatedName):
     source = models.CharField(_("fuente"), max_length=16, choices=Source.choices, default=Source.HOUSEHOLDS)
     spec = models.JSONField(_("condiciones"), default=dict, blank=True,
                             help_text=_("Filtros y parámetros: chain, measure, stage, practice, fertiliser, unit, "
-                                        "income_source, actor, min, max, base_season, late_days."))
+                                        "income_source, actor, min, max, base_season, late_days, status, in_force, compliant, on_time."))
     breakdowns = models.JSONField(_("desagregaciones"), default=list, blank=True,
                                   help_text=_("Entre: chain, sex, age, actor, practice."))
     periods = models.JSONField(_("periodos"), default=list, blank=True,

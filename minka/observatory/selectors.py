@@ -15,12 +15,14 @@ def breakdown_labels():
     from django.utils.translation import gettext as _
 
     from minka.chains.models import Practice
+    from minka.incentives.models import ApplicantKind
     from minka.learning.models import Actor
-    from minka.people.models import Person, ValueChain
+    from minka.people.models import Organisation, Person, ValueChain
 
     labels = {f"chain:{c.code}": c.label for c in ValueChain.objects.all()}
     labels |= {f"sex:{code}": str(name) for code, name in Person.Sex.choices}
-    labels |= {f"actor:{code}": str(name) for code, name in Actor.choices}
+    labels |= {f"actor:{code}": str(name) for code, name in
+               [*Organisation.Kind.choices, *ApplicantKind.choices, *Actor.choices]}
     labels |= {f"practice:{p.code}": p.label for p in Practice.objects.all()}
     labels |= {"age:youth": _("menos de 30 años"), "age:adult": _("30 a 59 años"), "age:elder": _("60 años o más")}
     return labels

@@ -11,6 +11,11 @@ def refresh_changes(households, trainings, tree=False, kinds=("family",)):
 
 
 @task()
+def refresh_incentives():
+    return engine.refresh_incentives()
+
+
+@task()
 def refresh_indicators(indicator_ids=None):
     from .models import Indicator
 
