@@ -182,6 +182,7 @@ STATIC_ROOT = Path(env("MINKA_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/geoman", BASE_DIR / "node_modules" / "@geoman-io" / "leaflet-geoman-free" / "dist"),
 ]
 # Bundles built by `npm run build` (ODK Web Forms), present once the Makefile has built them.
 if (BASE_DIR / "build" / "static").exists():

@@ -2,6 +2,8 @@
 grid, plans and ranking (and its award), filing a plan, a plan with the evaluator's declaration and
 scoring, and the public results."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -233,6 +235,8 @@ def scheme_detail(request, code):
         "contributors": scheme.contributors.select_related("organisation"),
         "contributions": scheme.contributions.select_related("contributor__organisation").order_by("-date"),
         "agreements": agreements, "owed": pes.owed(scheme, today), "map": drawn,
+        "shapes": json.dumps({"type": "GeometryCollection", "geometries": pes.watershed_shapes(scheme.watershed)})
+        if runs else "",
         "hectares": sum((a.hectares for a in agreements), 0), "action": action, "target": target,
         "contribution_form": contribution_form, "agreement_form": agreement_form,
         "verification_form": verification_form, "verifies": can(request.user, RECORD_FIELD, scheme.territory)

@@ -209,3 +209,41 @@ def test_the_merese_registry_export(client_for, coordinator, technician, officer
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert client.get(reverse("scheme_registry", args=[scheme.code, "pdf"])).status_code == 404
     assert client_for(officer).get(reverse("scheme_registry", args=[scheme.code, "csv"])).status_code == 404
+
+
+def test_drawing_an_agreements_areas_on_the_map(live_server, browser, settings, coordinator, scheme, community):
+    import json
+
+    from minka.people.tests.test_browser import sign_in
+
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    scheme.watershed.geometry = {"type": "Polygon", "coordinates": [[[-71.30, -13.70], [-71.26, -13.70],
+                                                                     [-71.26, -13.66], [-71.30, -13.66],
+                                                                     [-71.30, -13.70]]]}
+    scheme.watershed.save()
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    sign_in(page, live_server, coordinator.username, landing="**/")
+    page.goto(f"{live_server.url}/mecanismos/{scheme.code}/")
+    page.click("text=Firmar un acuerdo")
+    page.wait_for_selector("#area-map[data-loaded]")
+    page.locator("#area-map").scroll_into_view_if_needed()
+    page.click("#area-map .leaflet-pm-icon-polygon")  # the draw-a-polygon button
+    box = page.locator("#area-map").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    corners = [(cx - 40, cy - 40), (cx + 40, cy - 40), (cx + 40, cy + 40), (cx - 40, cy + 40)]
+    for x, y in corners + corners[:1]:  # back on the first corner closes it
+        page.mouse.click(x, y)
+    area = json.loads(page.input_value("#id_area"))
+    assert area["type"] == "MultiPolygon" and len(area["coordinates"][0][0]) == 5
+    drawn = float(page.input_value("#id_hectares"))
+    assert drawn > 0 and f"{drawn:.2f}" in page.inner_text("#area-drawn")
+    page.select_option("#id_organisation", label=str(community))
+    page.fill("#id_starts_on", "2026-01-01")
+    page.fill("#id_ends_on", "2028-12-31")
+    page.fill("#id_commitments", "protect | Bofedal cercado | 20 | ha | 4000")
+    page.click("#agreement-form button[type=submit]")
+    page.wait_for_selector("text=Hecho.")
+    agreement = Agreement.objects.get(scheme=scheme)
+    assert agreement.area == area and agreement.hectares == D(f"{drawn:.2f}")
+    assert page.locator("#scheme-map svg polygon").count() == 2  # the district and the area drawn
