@@ -190,7 +190,34 @@ class VerificationForm(forms.Form):
             self.fields[f"percent_{c.pk}"] = forms.DecimalField(label=_("Porcentaje, si es parcial"), required=False,
                                                                 max_digits=5, decimal_places=2)
             self.fields[f"evidence_{c.pk}"] = forms.CharField(label=_("Evidencia"), required=False, max_length=300)
+            self.fields[f"gps_{c.pk}"] = forms.CharField(
+                label=_("Punto GPS (latitud, longitud)"), required=False, max_length=60,
+                widget=forms.TextInput(attrs={"data-gps": "1", "placeholder": "-13.68, -71.28", "inputmode": "decimal"}))
+            self.fields[f"photo_{c.pk}"] = forms.FileField(label=_("Foto"), required=False, widget=forms.ClearableFileInput(
+                attrs={"accept": "image/*", "capture": "environment"}))
+
+    def clean(self):
+        data = super().clean()
+        for c in self.commitments:
+            text = (data.get(f"gps_{c.pk}") or "").strip()
+            if not text:
+                data[f"point_{c.pk}"] = None
+                continue
+            try:
+                lat, lon = (Decimal(part.strip()) for part in text.replace(";", ",").split(","))
+            except (ValueError, ArithmeticError):
+                self.add_error(f"gps_{c.pk}", _("Escriba «latitud, longitud», por ejemplo -13.68, -71.28."))
+                continue
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                self.add_error(f"gps_{c.pk}", _("Latitud entre -90 y 90, longitud entre -180 y 180."))
+                continue
+            data[f"point_{c.pk}"] = {"type": "Point", "coordinates": [float(lon), float(lat)]}
+        return data
 
     def grades(self):
         return {c.pk: (self.cleaned_data[f"grade_{c.pk}"], self.cleaned_data[f"percent_{c.pk}"],
                        self.cleaned_data[f"evidence_{c.pk}"]) for c in self.commitments}
+
+    def proofs(self):
+        return {c.pk: (self.cleaned_data.get(f"point_{c.pk}"), self.cleaned_data.get(f"photo_{c.pk}"))
+                for c in self.commitments}

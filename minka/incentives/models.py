@@ -408,6 +408,8 @@ class Compliance(models.Model):
     grade = models.CharField(_("cumplimiento"), max_length=8, choices=Grade.choices)
     percent = models.DecimalField(_("porcentaje cumplido"), max_digits=5, decimal_places=2, validators=PERCENT)
     evidence = models.CharField(_("evidencia"), max_length=300, blank=True)
+    point = models.JSONField(_("punto GPS (GeoJSON)"), null=True, blank=True)
+    photo = models.FileField(_("foto"), upload_to="incentives/verifications/%Y/", null=True, blank=True)
     due = models.DecimalField(_("retribución (S/)"), **MONEY)
 
 

@@ -129,10 +129,37 @@ def sign_agreement(*, actor, scheme, signed_on, starts_on, ends_on, area, hectar
     return agreement
 
 
+PHOTO_TYPES = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _photo(upload, commitment):
+    """An uploaded photo checked to be one (JPEG, PNG or WebP, up to 10 MB), named for where it goes."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError(_("La foto de «%(c)s» pasa de 10 MB.") % {"c": commitment.description})
+    try:
+        with Image.open(upload) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        kind = None
+    if kind not in PHOTO_TYPES:
+        raise ValidationError(_("El archivo de «%(c)s» no es una foto (JPEG, PNG o WebP).") % {
+            "c": commitment.description})
+    upload.seek(0)
+    upload.name = f"compromiso-{commitment.pk}.{PHOTO_TYPES[kind]}"
+    return upload
+
+
 @transaction.atomic
-def verify(*, actor, agreement, period, date, grades, points=None, notes=""):
+def verify(*, actor, agreement, period, date, grades, points=None, notes="", proofs=None):
     """A verifier grades every committed action of a period: full, partial with its percentage, or
-    none, each with its evidence. What is due follows: partial pays its share, none pays nothing."""
+    none, each with its evidence: a note, and in `proofs` {commitment: (GPS point as GeoJSON, photo)}
+    where the action was seen. What is due follows: partial pays its share, none pays nothing. The
+    verification's points are those given, or else the actions' points."""
+    proofs = proofs or {}
     require(actor, RECORD_FIELD, agreement.territory, _("No verifica acuerdos en %(t)s.") % {"t": agreement.territory})
     if not agreement.starts_on.year <= int(period) <= agreement.ends_on.year:
         raise ValidationError(_("El acuerdo no cubre el año %(y)s.") % {"y": period})
@@ -146,6 +173,21 @@ def verify(*, actor, agreement, period, date, grades, points=None, notes=""):
         except geojson.GeometryError as error:
             raise ValidationError(_("Los puntos no son un GeoJSON válido: %(e)s") % {"e": error})
     commitments = list(agreement.commitments.all())
+    seen = {}
+    for commitment in commitments:
+        point, photo = proofs.get(commitment.pk, (None, None))
+        if point is not None:
+            try:
+                point = geojson.validate_geometry(point)
+            except geojson.GeometryError as error:
+                raise ValidationError(_("El punto de «%(c)s» no es válido: %(e)s") % {
+                    "c": commitment.description, "e": error})
+            if point["type"] != "Point":
+                raise ValidationError(_("El punto de «%(c)s» debe ser un punto.") % {"c": commitment.description})
+        seen[commitment.pk] = (point, _photo(photo, commitment) if photo else None)
+    if points is None and any(point for point, _photo_ in seen.values()):
+        points = {"type": "MultiPoint", "coordinates": [point["coordinates"] for point, _photo_ in seen.values()
+                                                        if point]}
     missing = [c.description for c in commitments if c.pk not in grades]
     if missing:
         raise ValidationError(_("Falta calificar: %(c)s.") % {"c": ", ".join(missing)})
@@ -167,8 +209,9 @@ def verify(*, actor, agreement, period, date, grades, points=None, notes=""):
     verification = Verification.objects.create(agreement=agreement, period=period, date=date, verifier=actor,
                                                points=points, notes=notes, due=sum((r[4] for r in rows), ZERO))
     for commitment, grade, percent, evidence, due in rows:
+        point, photo = seen[commitment.pk]
         Compliance.objects.create(verification=verification, commitment=commitment, grade=grade, percent=percent,
-                                  evidence=evidence or "", due=due)
+                                  evidence=evidence or "", due=due, point=point, photo=photo)
     return verification
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("publico/concursos/<slug:code>/", views.public_results, name="call_public"),
     path("mecanismos/<slug:code>/", views.scheme_detail, name="scheme_detail"),
     path("mecanismos/<slug:code>/registro.<str:fmt>", views.scheme_registry, name="scheme_registry"),
+    path("mecanismos/<slug:code>/evidencia/<int:pk>/", views.evidence_photo, name="evidence_photo"),
 ]

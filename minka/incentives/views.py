@@ -182,7 +182,7 @@ def scheme_detail(request, code):
     target = None
     if action == "verify":
         target = get_object_or_404(Agreement, pk=request.POST.get("agreement"), scheme=scheme)
-    verification_form = VerificationForm(request.POST, agreement=target) if target is not None else None
+    verification_form = VerificationForm(request.POST, request.FILES, agreement=target) if target is not None else None
     acts = {
         "contribute": (contribution_form, runs, lambda data: pes.contribute(actor=request.user, scheme=scheme, **data)),
         "agreement": (agreement_form, runs, lambda data: pes.sign_agreement(
@@ -190,7 +190,7 @@ def scheme_detail(request, code):
         "verify": (verification_form, target is not None and can(request.user, RECORD_FIELD, target.territory),
                    lambda data: pes.verify(actor=request.user, agreement=target, period=data["period"],
                                            date=data["date"], notes=data["notes"],
-                                           grades=verification_form.grades())),
+                                           grades=verification_form.grades(), proofs=verification_form.proofs())),
     }
     if action in acts:
         form, allowed, act = acts[action]
@@ -256,3 +256,17 @@ def scheme_registry(request, code, fmt):
     scheme = get_object_or_404(selectors.schemes_for(request.user), code=code)
     return spreadsheet_response(fmt, f"merese-{scheme.code}", _("Registro MERESE"), pes.REGISTRY,
                                 pes.registry_rows(scheme))
+
+
+@login_required
+def evidence_photo(request, code, pk):
+    """A verified action's photo, to those who see the scheme."""
+    from django.http import FileResponse
+
+    from .models import Compliance
+
+    scheme = get_object_or_404(selectors.schemes_for(request.user), code=code)
+    grade = get_object_or_404(Compliance, pk=pk, verification__agreement__scheme=scheme)
+    if not grade.photo:
+        raise Http404
+    return FileResponse(grade.photo.open("rb"), filename=grade.photo.name.rsplit("/", 1)[-1])

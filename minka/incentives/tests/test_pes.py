@@ -247,3 +247,41 @@ def test_drawing_an_agreements_areas_on_the_map(live_server, browser, settings, 
     agreement = Agreement.objects.get(scheme=scheme)
     assert agreement.area == area and agreement.hectares == D(f"{drawn:.2f}")
     assert page.locator("#scheme-map svg polygon").count() == 2  # the district and the area drawn
+
+
+def test_evidence_of_each_action_gps_point_and_photo(client_for, settings, tmp_path, coordinator, technician, officer,
+                                                      scheme, community):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    deal = agreement(coordinator, scheme, community)
+    protect, trees, qochas = deal.commitments.order_by("pk")
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(picture, "JPEG")
+    url = reverse("scheme_detail", args=[scheme.code])
+    field = Client()
+    field.force_login(technician)
+    visit = {"action": "verify", "agreement": deal.pk, "period": "2026", "date": "2026-11-20",
+             f"grade_{protect.pk}": "full", f"grade_{trees.pk}": "none", f"grade_{qochas.pk}": "none",
+             f"gps_{protect.pk}": "-13.68, -71.28"}
+    # a text file is not a photo; a point must read "latitude, longitude": nothing is written
+    page = field.post(url, {**visit, f"photo_{protect.pk}": SimpleUploadedFile("cerco.jpg", b"not a photo")})
+    assert "no es una foto" in page.content.decode() and not Verification.objects.exists()
+    page = field.post(url, {**visit, f"gps_{trees.pk}": "norte del bofedal"})
+    assert "latitud, longitud" in page.content.decode() and not Verification.objects.exists()
+    field.post(url, {**visit, f"photo_{protect.pk}": SimpleUploadedFile("cerco.jpg", picture.getvalue())})
+    verification = Verification.objects.get()
+    grade = verification.grades.get(commitment=protect)
+    assert grade.point == {"type": "Point", "coordinates": [-71.28, -13.68]}
+    assert grade.photo.name.endswith(f"compromiso-{protect.pk}.jpg")
+    assert verification.points == {"type": "MultiPoint", "coordinates": [[-71.28, -13.68]]}
+    photo = reverse("evidence_photo", args=[scheme.code, grade.pk])
+    assert photo in client_for(coordinator).get(url).content.decode()
+    response = client_for(coordinator).get(photo)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == picture.getvalue()
+    assert client_for(officer).get(photo).status_code == 404  # outside the scheme's place
