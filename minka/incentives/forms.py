@@ -37,6 +37,12 @@ class PlanForm(PartyForm):
         self.fields["organisation"].label = _("o asociación / comunidad")
 
 
+class AttachmentForm(forms.Form):
+    label = forms.CharField(label=_("Documento"), max_length=120,
+                            widget=forms.TextInput(attrs={"placeholder": _("Cotización del invernadero")}))
+    file = forms.FileField(label=_("Archivo (PDF, foto, hoja de cálculo; hasta 10 MB)"))
+
+
 class DeclarationForm(forms.Form):
     no_conflict = forms.TypedChoiceField(
         label=_("Conflicto de interés"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",

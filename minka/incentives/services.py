@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, require
 from minka.books.services import money, soles
 
-from .models import ApplicantKind, Call, Criterion, Evaluation, Plan, Score, Tranche, Visit
+from .models import ApplicantKind, Attachment, Call, Criterion, Evaluation, Plan, Score, Tranche, Visit
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
@@ -412,3 +412,26 @@ def release(*, actor, tranche, date):
         Tranche.Status.RELEASED, date, actor, verified)
     tranche.save(update_fields=["status", "released_on", "released_by", "verified_by"])
     return tranche
+
+
+ATTACHMENT_EXTENSIONS = {"pdf", "jpg", "jpeg", "png", "webp", "xlsx", "xls", "ods", "docx", "doc", "odt"}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def attach(*, actor, plan, label, file, date):
+    """A document of the plan (budget, quotes, a permit, a photo of the site), added by those who file
+    plans in its place until the call closes: what is evaluated is what was there at the deadline."""
+    require(actor, APPLY_PLANS, plan.territory, _("No puede adjuntar documentos a planes de %(t)s.") % {
+        "t": plan.territory})
+    if date > plan.call.closes_on:
+        raise ValidationError(_("El concurso cerró el %(d)s: ya no se adjuntan documentos.") % {
+            "d": _day(plan.call.closes_on)})
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError(_("Se adjuntan documentos PDF, fotos u hojas de cálculo y textos (%(e)s).") % {
+            "e": ", ".join(sorted(ATTACHMENT_EXTENSIONS))})
+    if file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(_("El documento pasa de 10 MB."))
+    if not label.strip():
+        raise ValidationError(_("Diga qué documento es."))
+    return Attachment.objects.create(plan=plan, label=label.strip(), file=file)

@@ -7,6 +7,8 @@ urlpatterns = [
     path("concursos/<slug:code>/", views.call_detail, name="call_detail"),
     path("concursos/<slug:code>/postular/", views.plan_create, name="plan_create"),
     path("concursos/<slug:code>/planes/<int:number>/", views.plan_detail, name="plan_detail"),
+    path("concursos/<slug:code>/planes/<int:number>/documentos/<int:pk>/", views.plan_attachment,
+         name="plan_attachment"),
     path("publico/concursos/<slug:code>/", views.public_results, name="call_public"),
     path("mecanismos/<slug:code>/", views.scheme_detail, name="scheme_detail"),
     path("mecanismos/<slug:code>/registro.<str:fmt>", views.scheme_registry, name="scheme_registry"),

@@ -19,7 +19,7 @@ from minka.core.pages import submitted
 from minka.territory.selectors import district_names
 
 from . import selectors, services
-from .forms import AwardForm, DeclarationForm, PlanForm, ScoresForm, TranchesForm, VisitForm
+from .forms import AttachmentForm, AwardForm, DeclarationForm, PlanForm, ScoresForm, TranchesForm, VisitForm
 from .models import Call, Evaluation, Plan, Tranche
 
 
@@ -116,6 +116,12 @@ def plan_detail(request, code, number):
             actor=request.user, plan=plan, **data)):
         messages.success(request, _("Visita registrada."))
         return redirect("plan_detail", code=code, number=number)
+    attachment_form = AttachmentForm(request.POST if action == "attach" else None,
+                                     request.FILES if action == "attach" else None)
+    if action == "attach" and submitted(request, attachment_form, follows, lambda data: services.attach(
+            actor=request.user, plan=plan, date=timezone.localdate(), **data)):
+        messages.success(request, _("Documento adjuntado."))
+        return redirect("plan_detail", code=code, number=number)
     release_error = None
     if action == "release":
         if not runs:
@@ -128,7 +134,7 @@ def plan_detail(request, code, number):
         else:
             messages.success(request, _("Tramo %(n)s desembolsado.") % {"n": tranche.number})
             return redirect("plan_detail", code=code, number=number)
-    if action not in (None, "declare", "score", "tranches", "visit", "release"):
+    if action not in (None, "declare", "score", "tranches", "visit", "release", "attach"):
         raise Http404
     return render(request, "incentives/plan_detail.html", {
         "call": call, "plan": plan, "evaluates": evaluates, "mine": mine, "declaration": declaration,
@@ -136,7 +142,8 @@ def plan_detail(request, code, number):
         and call.status == Call.Status.PUBLISHED and plan.eligible,
         "evaluations": plan.evaluations.select_related("evaluator").prefetch_related("scores__criterion")
         if runs else [], "follows": follows, "tranches_form": tranches_form, "visit_form": visit_form,
-        "release_error": release_error, "tranches": plan.tranches.all(),
+        "release_error": release_error, "tranches": plan.tranches.all(), "attachments": plan.attachments.all(),
+        "attachment_form": attachment_form, "attaches": follows and timezone.localdate() <= call.closes_on,
         "visits": plan.visits.select_related("visitor").order_by("-date", "-pk")})
 
 
@@ -270,3 +277,14 @@ def evidence_photo(request, code, pk):
     if not grade.photo:
         raise Http404
     return FileResponse(grade.photo.open("rb"), filename=grade.photo.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def plan_attachment(request, code, number, pk):
+    """A plan's document, to those who see the plan."""
+    from django.http import FileResponse
+
+    call = _call(request.user, code)
+    plan = get_object_or_404(selectors.plans_for(request.user, call), number=number)
+    attachment = get_object_or_404(plan.attachments, pk=pk)
+    return FileResponse(attachment.file.open("rb"), filename=attachment.file.name.rsplit("/", 1)[-1])

@@ -139,3 +139,29 @@ def test_the_public_portal_links_awarded_calls(client, coordinator, open_call, p
                                    opens_on=today(), closes_on=today(), status=Call.Status.AWARDED)
     assert set(public_calls(places["ocongate"])) == {open_call, district}
     assert list(public_calls(places["ccatca"])) == [open_call]  # a neighbour's call is not theirs
+
+
+def test_a_plans_documents_until_the_deadline(client_for, settings, tmp_path, coordinator, technician, officer,
+                                              open_call, places):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(technician)
+    file_plan(client, open_call, register(technician, places["tinki"], name="Familia Quispe"), "10000", "2000")
+    plan = Plan.objects.get()
+    url = reverse("plan_detail", args=[open_call.code, plan.number])
+    page = client.post(url, {"action": "attach", "label": "Cotización",
+                             "file": SimpleUploadedFile("cotizacion.exe", b"MZ")})
+    assert "Se adjuntan documentos PDF" in page.content.decode() and not plan.attachments.exists()
+    client.post(url, {"action": "attach", "label": "Cotización",
+                      "file": SimpleUploadedFile("cotizacion.pdf", b"%PDF-1.4 quote")})
+    (attachment,) = plan.attachments.all()
+    link = reverse("plan_attachment", args=[open_call.code, plan.number, attachment.pk])
+    assert link in client_for(coordinator).get(url).content.decode()
+    response = client_for(coordinator).get(link)
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 quote"
+    assert client_for(officer).get(link).status_code == 404  # outside the call's place
+    close(open_call)
+    page = client_for(technician).post(url, {"action": "attach", "label": "Otra", "file": SimpleUploadedFile("otra.pdf", b"%PDF")})
+    assert "ya no se adjuntan" in page.content.decode()
+    assert plan.attachments.count() == 1
