@@ -14,6 +14,19 @@ from .tabular import XLSX_TYPE, ImportRejected, write_csv, write_xlsx
 PAGE_SIZE = 25
 
 
+def pdf_response(template, context, language, filename):
+    """A printable page rendered in `language` as a PDF (WeasyPrint), shown inline."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from weasyprint import HTML
+
+    with translation.override(language):
+        html = render_to_string(template, {**context, "language": language})
+    response = HttpResponse(HTML(string=html, base_url=None).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
 def submitted(request, form, allowed, act):
     """On a POST: refused (404) without the right; with a valid form, the service `act(data)` is
     called and its result returned; a refusal of the service becomes the form's error (None)."""

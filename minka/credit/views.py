@@ -8,17 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from minka.accounts.permissions import APPLY_CREDIT, RUN_FUND, VIEW_CREDIT, can, has_capability
 from minka.books.services import money
-from minka.core.pages import list_or_results, paginate, submitted
+from minka.core.pages import list_or_results, paginate, pdf_response, submitted
 
 from . import guarantees
 from . import schedule as schedules
@@ -167,16 +166,6 @@ def repayment_receipt(request, pk, number):
         "reversal": Repayment.objects.filter(reverses=repayment).first()})
 
 
-def _pdf(template, context, language, filename):
-    from weasyprint import HTML
-
-    with translation.override(language):
-        html = render_to_string(template, {**context, "language": language})
-    response = HttpResponse(HTML(string=html, base_url=None).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 def _language(request):
     language = request.GET.get("lang")
     return language if language in PDF_LANGUAGES else "es"
@@ -188,7 +177,7 @@ def loan_schedule_pdf(request, pk):
     loan = _loan(request.user, pk)
     statement = selectors.statement(loan, timezone.localdate())
     rows = selectors.schedule_rows(statement.instalments)
-    return _pdf("credit/schedule_pdf.html", {
+    return pdf_response("credit/schedule_pdf.html", {
         "loan": loan, "borrower": loan.borrower, "product": loan.product, "fund": loan.fund, "amount": loan.amount,
         "start": loan.disbursed_on, "tea": loan.tea, "tcea": loan.tcea, "upfront_fee": loan.upfront_fee,
         "rows": rows, "totals": selectors.totals(rows), "version": statement.schedules[-1] if statement.schedules else None},
@@ -302,7 +291,7 @@ def application_schedule_pdf(request, pk):
     amount = chosen
     rows = [{"number": r.number, "due_date": r.due_date, "principal": r.principal, "interest": r.interest,
              "fee": r.fee, "total": r.total, "balance": r.balance} for r in draft.rows]
-    return _pdf("credit/schedule_pdf.html", {
+    return pdf_response("credit/schedule_pdf.html", {
         "application": application, "borrower": application.borrower, "product": application.product,
         "fund": application.fund, "amount": amount, "start": date, "tea": application.product.tea,
         "tcea": schedules.percent(draft.tcea, 2), "upfront_fee": draft.terms.upfront_fee, "rows": rows,

@@ -311,3 +311,46 @@ def registry_rows(scheme):
                      "; ".join(f"{c.description}: {c.quantity.normalize():f} {c.unit}" for c in commitments),
                      sum((c.payment for c in commitments), ZERO), received, paid])
     return rows
+
+
+def on_time(payment):
+    """Whether a retribution was paid within the scheme's delay after the verification that made it due."""
+    verification = payment.verification
+    deadline = verification.date + datetime.timedelta(days=verification.agreement.scheme.pay_within)
+    return payment.paid_on is not None and payment.paid_on <= deadline
+
+
+def yearly_report(scheme, year, today):
+    """A scheme's year for its contributors, recipients and the registry: the fund from the first to
+    the last day (contributions in, retributions out), the agreements in force, each verification of
+    the year with its grades and what it made due, the payments and whether on time, what is owed."""
+    from django.db.models import Sum
+
+    start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
+    opening, closing = balance(scheme, start - datetime.timedelta(days=1)), balance(scheme, end)
+    contributions = list(scheme.contributions.filter(date__range=(start, end)).select_related(
+        "contributor__organisation").order_by("date"))
+    contributed = sum((c.amount for c in contributions), ZERO)
+    paid = list(PesPayment.objects.filter(verification__agreement__scheme=scheme, paid_on__range=(start, end))
+                .select_related("verification__agreement__scheme"))
+    paid_total = sum((p.amount for p in paid), ZERO)
+    agreements = list(scheme.agreements.filter(starts_on__lte=end, ends_on__gte=start).select_related(
+        "household", "organisation", "territory").prefetch_related("commitments").order_by("number"))
+    verifications = list(Verification.objects.filter(agreement__scheme=scheme, period=year).select_related(
+        "agreement__household", "agreement__organisation", "agreement__scheme", "verifier", "payment")
+        .prefetch_related("grades__commitment").order_by("agreement__number"))
+    settled = [v.payment for v in verifications if getattr(v, "payment", None) and v.payment.paid_on]
+    for verification in verifications:
+        verification.late = getattr(verification, "payment", None) in settled and not on_time(verification.payment)
+    return {
+        "scheme": scheme, "year": year, "start": start, "end": end, "opening": opening, "closing": closing,
+        "contributions": contributions, "contributed": contributed, "paid": paid, "paid_total": paid_total,
+        "other": closing - opening - contributed + paid_total, "agreements": agreements,
+        "hectares": sum((a.hectares for a in agreements), Decimal(0)),
+        "verifications": verifications, "due": sum((v.due for v in verifications), ZERO),
+        "verified_hectares": sum((v.agreement.hectares for v in verifications
+                                  if any(g.percent > 0 for g in v.grades.all())), Decimal(0)),
+        "on_time": sum(1 for p in settled if on_time(p)), "settled": len(settled),
+        "owed": owed(scheme, end),
+        "received_total": scheme.contributions.filter(date__lte=end).aggregate(s=Sum("amount"))["s"] or ZERO,
+    }

@@ -13,4 +13,5 @@ urlpatterns = [
     path("mecanismos/<slug:code>/", views.scheme_detail, name="scheme_detail"),
     path("mecanismos/<slug:code>/registro.<str:fmt>", views.scheme_registry, name="scheme_registry"),
     path("mecanismos/<slug:code>/evidencia/<int:pk>/", views.evidence_photo, name="evidence_photo"),
+    path("mecanismos/<slug:code>/informe-<int:year>.pdf", views.scheme_report, name="scheme_report"),
 ]

@@ -170,8 +170,6 @@ def scheme_detail(request, code):
     """A scheme: its fund, contributors and contributions, the agreements on its map (areas and the
     verification points), each year's verification with what it made due, payments and what is owed
     and for how long; those who run it approve and pay from here."""
-    from minka.observatory import svgmap
-
     from . import pes
     from minka.accounts.permissions import RECORD_FIELD
 
@@ -232,16 +230,13 @@ def scheme_detail(request, code):
     verifications = [v for a in agreements for v in a.verifications.all()]
     for verification in verifications:
         verification.warning = pes.warning(verification)
-    district = [(str(scheme.territory), scheme.territory.geometry, None)] if scheme.territory.geometry else []
-    drawn = svgmap.choropleth(
-        district + [(str(a), a.area, 1) for a in agreements]
-        + [(_("Verificación %(y)s") % {"y": v.period}, v.points, 2) for v in verifications if v.points],
-        width=480, height=320, legend=False)
+    drawn = _scheme_map(scheme, agreements, verifications)
     return render(request, "incentives/scheme_detail.html", {
         "scheme": scheme, "runs": runs, "error": error, "balance": pes.balance(scheme, today),
         "contributors": scheme.contributors.select_related("organisation"),
         "contributions": scheme.contributions.select_related("contributor__organisation").order_by("-date"),
         "agreements": agreements, "owed": pes.owed(scheme, today), "map": drawn,
+        "years": range(today.year, min([a.starts_on.year for a in agreements] or [today.year]) - 1, -1),
         "shapes": json.dumps({"type": "GeometryCollection", "geometries": pes.watershed_shapes(scheme.watershed)})
         if runs else "",
         "hectares": sum((a.hectares for a in agreements), 0), "action": action, "target": target,
@@ -288,3 +283,33 @@ def plan_attachment(request, code, number, pk):
     plan = get_object_or_404(selectors.plans_for(request.user, call), number=number)
     attachment = get_object_or_404(plan.attachments, pk=pk)
     return FileResponse(attachment.file.open("rb"), filename=attachment.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def scheme_report(request, code, year):
+    """A scheme's yearly report (PDF) in the language asked for: fund, agreements, verifications, payments."""
+    from django.conf import settings
+
+    from minka.core.pages import pdf_response
+
+    from . import pes
+
+    scheme = get_object_or_404(selectors.schemes_for(request.user), code=code)
+    today = timezone.localdate()
+    if not 2000 <= year <= today.year:
+        raise Http404
+    language = request.GET.get("lang") if request.GET.get("lang") in dict(settings.LANGUAGES) else "es"
+    report = pes.yearly_report(scheme, year, today)
+    report["map"] = _scheme_map(scheme, report["agreements"], report["verifications"])
+    return pdf_response("incentives/scheme_report_pdf.html", report, language, f"{scheme.code}-{year}.pdf")
+
+
+def _scheme_map(scheme, agreements, verifications):
+    """The scheme's areas and verification points over its district (SVG)."""
+    from minka.observatory import svgmap
+
+    district = [(str(scheme.territory), scheme.territory.geometry, None)] if scheme.territory.geometry else []
+    return svgmap.choropleth(
+        district + [(str(a), a.area, 1) for a in agreements]
+        + [(_("Verificación %(y)s") % {"y": v.period}, v.points, 2) for v in verifications if v.points],
+        width=480, height=320, legend=False)

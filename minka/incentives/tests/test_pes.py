@@ -285,3 +285,28 @@ def test_evidence_of_each_action_gps_point_and_photo(client_for, settings, tmp_p
     response = client_for(coordinator).get(photo)
     assert response.status_code == 200 and b"".join(response.streaming_content) == picture.getvalue()
     assert client_for(officer).get(photo).status_code == 404  # outside the scheme's place
+
+
+def test_the_yearly_report(client_for, coordinator, technician, officer, scheme, community):
+    from django.urls import reverse
+
+    payment = verified_and_approved(coordinator, technician, scheme, community)
+    pes.pay(actor=coordinator, payment=payment, date=day(2026, 12, 1))  # 11 days after the visit: on time
+    report = pes.yearly_report(scheme, 2026, day(2026, 12, 31))
+    assert report["opening"] == 0 and report["contributed"] == D("12000.00")
+    assert report["paid_total"] == D("10000.00") and report["closing"] == D("2000.00") and report["other"] == 0
+    assert report["hectares"] == 120 and report["verified_hectares"] == 120
+    assert (report["on_time"], report["settled"]) == (1, 1) and not report["owed"]
+    client = client_for(coordinator)
+    response = client.get(reverse("scheme_report", args=[scheme.code, 2026]), {"lang": "fr"})
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    for language, title in (("es", "Agua del Mapacho: informe 2026"), ("fr", "Agua del Mapacho : rapport 2026")):
+        with translation.override(language):
+            html = render_to_string("incentives/scheme_report_pdf.html", {**report, "language": language})
+        assert title in html and "Bofedal cercado" in html and "10,000.00" in html
+    assert reverse("scheme_report", args=[scheme.code, 2026]) in client.get(
+        reverse("scheme_detail", args=[scheme.code])).content.decode()
+    assert client_for(officer).get(reverse("scheme_report", args=[scheme.code, 2026])).status_code == 404

@@ -35,7 +35,7 @@
     var total = polygons.reduce(function (sum, polygon) {
       return sum + polygon.reduce(function (s, ring, i) { return i ? s - ringHectares(ring) : s + ringHectares(ring); }, 0);
     }, 0);
-    shown.textContent = polygons.length ? shown.dataset.label.replace("%s", total.toFixed(2)) : "";
+    shown.textContent = polygons.length ? shown.dataset.label + ": " + total.toFixed(2) + " ha" : "";
     if (hectares && polygons.length && !hectares.dataset.typed) hectares.value = total.toFixed(2);
   }
   function load() {
