@@ -172,11 +172,14 @@ def create_scheme(rng):
                 grades[commitment.pk] = (grade, rng.choice([40, 60, 80]) if grade == "partial" else None,
                                          "Fotos y recorrido con la directiva comunal.")
             lon, lat = agreement.area["coordinates"][0][0]
+            proofs = {pk: ({"type": "Point", "coordinates": [lon + 0.002 * (n + 1), lat + 0.002]}, None)
+                      for n, pk in enumerate(grades)}  # where each action was seen
             verification = pes.verify(actor=coordinator, agreement=agreement, period=year,
-                                      date=datetime.date(year, 11, 10 + index), grades=grades,
-                                      points={"type": "MultiPoint", "coordinates": [[lon + 0.002, lat + 0.002]]})
+                                      date=datetime.date(year, 11, 10 + index), grades=grades, proofs=proofs)
             if verification.due > 0:
                 payment = pes.approve(actor=coordinator, verification=verification, date=datetime.date(year, 11, 20))
-                if paid or index == 0:
+                if paid and index == 2:  # paid after the scheme's 30 days: late
+                    pes.pay(actor=coordinator, payment=payment, date=datetime.date(year + 1, 1, 20))
+                elif paid or index == 0:
                     pes.pay(actor=coordinator, payment=payment, date=datetime.date(year, 11, 28))
     return len(agreements)

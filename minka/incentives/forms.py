@@ -5,10 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minka.accounts.permissions import APPLY_PLANS, scope_q
+from minka.accounts.permissions import APPLY_PLANS
 from minka.core.forms import DateInput
 from minka.people.forms import PartyForm
-from minka.people.models import Organisation
 
 from .models import Visit
 
@@ -119,11 +118,10 @@ class ContributionForm(forms.Form):
         self.fields["contributor"].queryset = scheme.contributors.select_related("organisation")
 
 
-class AgreementForm(forms.Form):
-    """An agreement: the recipient, its dates, its areas as GeoJSON (pasted or uploaded) and its
-    committed actions, one per line."""
+class AgreementForm(PartyForm):
+    """An agreement: the recipient (a community, an association or a family), its dates, its areas as
+    GeoJSON (drawn, pasted or uploaded) and its committed actions, one per line."""
 
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Comunidad u organización"))
     signed_on = forms.DateField(label=_("Firmado el"), widget=DateInput(), initial=timezone.localdate)
     starts_on = forms.DateField(label=_("Desde"), widget=DateInput())
     ends_on = forms.DateField(label=_("Hasta"), widget=DateInput())
@@ -141,8 +139,8 @@ class AgreementForm(forms.Form):
         super().__init__(*args, **kwargs)
         from minka.accounts.permissions import RUN_CALLS
 
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            scope_q(user, "territory__path", RUN_CALLS)).order_by("name")
+        self.scope_parties(user, RUN_CALLS)
+        self.fields["organisation"].label = _("o comunidad / organización")
 
     def clean(self):
         import json

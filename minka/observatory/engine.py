@@ -780,7 +780,7 @@ def _generation():
     return state.generation if state else 0
 
 
-STORE_VERSION = 5  # the store's tables as this code builds them; an older store is rebuilt
+STORE_VERSION = 6  # the store's tables as this code builds them; an older store is rebuilt
 
 
 def _ready(con):

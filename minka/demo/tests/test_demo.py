@@ -99,3 +99,24 @@ def test_the_demo_enterprise_has_two_closed_periods_and_one_open_with_balanced_b
         assert closing.surplus > 0 and closing.reserve + funds + refunds == closing.surplus
     assert Lot.objects.filter(branded=True).exists()
     assert books.balance(enterprise.book, "1011") >= 0  # the cash box never shows a negative balance
+
+
+@pytest.mark.django_db
+def test_the_watershed_incentives_reach_the_observatory(demo):
+    """One call with scored plans and one PES scheme in the Pomacanchi watershed, their figures in the
+    observatory: plans by applicant type, hectares under agreement and verified, payments on time."""
+    from minka.incentives.models import Call, Evaluation, Scheme
+    from minka.observatory.models import Value
+
+    call = Call.objects.get(territory__code="080205")
+    assert call.status == "awarded" and Evaluation.objects.filter(plan__call=call, total__isnull=False).exists()
+    scheme = Scheme.objects.get(code="pomacanchi-agua")
+    assert scheme.watershed.code == "CU-POMA" and scheme.agreements.count() == 3
+
+    def value(code, period=""):
+        return Value.objects.get(indicator__code=code, territory__code="080205", period=period, breakdown="").value
+
+    assert value("plans-submitted", f"Y{call.closes_on.year}") == call.plans.filter(
+        submitted_on__year=call.closes_on.year).count()
+    assert value("pes-hectares") == sum(a.hectares for a in scheme.agreements.all())
+    assert 0 < value("pes-paid-on-time", "Y2025") < 100  # one community was paid late

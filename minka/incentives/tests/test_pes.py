@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from minka.books import selectors as books
 from minka.books.models import Entry
+from minka.conftest import register
 from minka.incentives import pes
 from minka.incentives.models import Agreement, PesPayment, Verification
 from minka.people.models import Organisation
@@ -158,7 +159,7 @@ def test_the_scheme_map_on_a_phone(live_server, browser, settings, coordinator, 
     assert not PesPayment.objects.filter(status="approved").exists()
 
 
-def test_recording_a_scheme_from_its_page(client_for, coordinator, technician, scheme, community):
+def test_recording_a_scheme_from_its_page(client_for, coordinator, technician, scheme, community, places):
     import json
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -179,6 +180,9 @@ def test_recording_a_scheme_from_its_page(client_for, coordinator, technician, s
         {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": INSIDE}]}).encode())
     office.post(url, {**deal, "area_file": upload})
     agreement = Agreement.objects.get()
+    family = register(technician, places["pacchanta"], name="Familia Mamani")  # a family may act too
+    office.post(url, {**deal, "organisation": "", "household": family.code, "area": json.dumps(INSIDE)})
+    assert Agreement.objects.get(household=family).territory == places["pacchanta"]
     protect, trees = agreement.commitments.order_by("pk")
     field = Client()
     field.force_login(technician)
