@@ -87,6 +87,14 @@ INDICATORS = [
      "Plans d'affaires mis en œuvre", "Business plans implemented",
      "Planes ganadores cuyos tramos se desembolsaron todos (el hito del último tramo fue verificado en una visita), "
      "por el periodo en que se presentaron."),
+    ("plan-jobs", "sum", "plans", {"measure": "jobs", "status": "awarded"}, ["actor"], [], "empleos", "ecocuenca",
+     "iii. Acciones para el cambio", "outcome", "Empleos de los planes de negocio ganadores",
+     "Emplois des plans d'affaires lauréats", "Jobs of the awarded business plans",
+     "Suma de los empleos que la última visita de seguimiento de cada plan ganador encontró, por tipo de postulante."),
+    ("plan-income", "sum", "plans", {"measure": "income", "status": "awarded"}, ["actor"], [], "S/", "ecocuenca",
+     "iii. Acciones para el cambio", "outcome", "Ingreso anual de los planes de negocio ganadores",
+     "Revenu annuel des plans d'affaires lauréats", "Yearly income of the awarded business plans",
+     "Suma del ingreso anual que la última visita de seguimiento de cada plan ganador observó (soles)."),
     ("pes-hectares", "sum", "agreements", {"measure": "hectares", "in_force": True}, ["actor"], [], "ha",
      "ecocuenca", "iii. Acciones para el cambio", "output", "Hectáreas bajo acuerdos de retribución",
      "Hectares sous accords de rétribution", "Hectares under PES agreements",
@@ -131,6 +139,8 @@ QUECHUA = {
     "plans-submitted": "Qhatuy llamk'ay yuyaykuna qusqa",
     "plans-awarded": "Qhatuy llamk'ay yuyaykuna atipaq",
     "plans-implemented": "Qhatuy llamk'ay yuyaykuna ruwasqa",
+    "plan-jobs": "Atipaq qhatuy llamk'ay yuyaykunap llamk'anankuna",
+    "plan-income": "Atipaq qhatuy llamk'ay yuyaykunap watapi qullqi yaykuynin",
     "pes-hectares": "Rikch'anakuypi hectareakuna",
     "pes-hectares-verified": "Qhawasqa hunt'asqa hectareakuna",
     "pes-paid-communities": "Ayllukunaman kutichisqa qullqi",
@@ -209,6 +219,11 @@ DEFINITIONS = {
         "visite), selon la période de leur présentation.",
         "Awarded plans whose tranches were all released (the milestone of the last one verified at a visit), by the "
         "period they were submitted in."),
+    "plan-jobs": ("Somme des emplois constatés par la dernière visite de suivi de chaque plan lauréat, par type de "
+                  "candidat.",
+                  "Sum of the jobs found by the latest monitoring visit of each awarded plan, by applicant type."),
+    "plan-income": ("Somme du revenu annuel observé par la dernière visite de suivi de chaque plan lauréat (soles).",
+                    "Sum of the yearly income observed by the latest monitoring visit of each awarded plan (soles)."),
     "pes-hectares": (
         "Hectares des zones des accords de rétribution pour services écosystémiques (MERESE) en vigueur aujourd'hui, "
         "par type de bénéficiaire.",

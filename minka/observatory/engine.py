@@ -120,12 +120,17 @@ PARTY_KIND = ("CASE WHEN {t}.household_id IS NOT NULL THEN 'family' WHEN o.kind 
 INCENTIVES_MIRROR = {
     "m_plan": (
         "plan BIGINT, household BIGINT, place BIGINT, d DATE, actor VARCHAR, awarded BOOLEAN, implemented BOOLEAN, "
-        "requested DECIMAL(18,4), granted DECIMAL(18,4)",
+        "requested DECIMAL(18,4), granted DECIMAL(18,4), jobs DECIMAL(18,4), income DECIMAL(18,4), "
+        "measures DECIMAL(18,4)",
         # implemented: awarded, and every tranche released (the last milestone was verified)
         "SELECT p.id, p.household_id, p.territory_id, p.submitted_on, p.applicant_kind, p.status = 'awarded', "
         "p.status = 'awarded' AND EXISTS (SELECT 1 FROM {p}incentives_tranche t WHERE t.plan_id = p.id) AND NOT EXISTS "
         "(SELECT 1 FROM {p}incentives_tranche t WHERE t.plan_id = p.id AND t.status <> 'released'), "
-        "p.requested, coalesce(p.awarded, 0) FROM {p}incentives_plan p", None),
+        "p.requested, coalesce(p.awarded, 0), "
+        # the results seen at the latest monitoring visit that recorded them
+        + ", ".join(f"(SELECT v.{field} FROM {{p}}incentives_visit v WHERE v.plan_id = p.id AND v.{field} IS NOT NULL "
+                    f"ORDER BY v.date DESC, v.id DESC LIMIT 1)" for field in ("jobs", "income", "measures_in_place"))
+        + " FROM {p}incentives_plan p", None),
     "m_agreement": (
         "agreement BIGINT, household BIGINT, place BIGINT, d DATE, ends DATE, actor VARCHAR, hectares DECIMAL(18,4)",
         f"SELECT a.id, a.household_id, a.territory_id, a.starts_on, a.ends_on, {PARTY_KIND.format(t='a')}, a.hectares "
@@ -160,7 +165,7 @@ TRAINING_SOURCES = {"participants", "trainings"}
 INCENTIVE_SOURCES = {"plans", "agreements", "verifications"}
 DATED_SOURCES = {"measures", "tests", "assessments", "practices", "participants", "trainings", "loans"} | \
     INCENTIVE_SOURCES
-INCENTIVE_MEASURES = {"plans": ("requested", "granted"), "agreements": ("hectares",),
+INCENTIVE_MEASURES = {"plans": ("requested", "granted", "jobs", "income", "measures"), "agreements": ("hectares",),
                       "verifications": ("hectares", "due", "paid")}
 SEASONAL_SOURCES = DATED_SOURCES | {"income"}
 

@@ -1,5 +1,5 @@
 """The incentives in the observatory: business plans submitted, awarded and implemented by applicant
-type and sex; hectares under PES agreements and verified; retribution paid to communities; the share
+type and sex, the jobs and income their visits found; hectares under PES agreements and verified; retribution paid to communities; the share
 of retributions paid on time. Each figure is compared with what the records say, and follows a change
 without a full refresh."""
 
@@ -98,7 +98,12 @@ def scheme(coordinator, technician, places):
     return scheme
 
 
-def test_business_plans_by_applicant_type_and_sex(plans, places, indicators):
+def test_business_plans_by_applicant_type_and_sex(plans, technician, places, indicators):
+    family, association_plan = plans
+    services.record_visit(actor=technician, plan=family, date=day(2026, 8, 3), progress="on_track", income="4000",
+                          jobs=3)
+    services.record_visit(actor=technician, plan=family, date=day(2026, 11, 3), progress="on_track", jobs=4)
+    services.record_visit(actor=technician, plan=association_plan, date=day(2026, 9, 1), progress="delayed", jobs=6)
     engine.refresh()
     ocongate = places["ocongate"]
     assert value("plans-submitted", ocongate, "Y2026") == 3
@@ -111,6 +116,9 @@ def test_business_plans_by_applicant_type_and_sex(plans, places, indicators):
     assert value("plans-implemented", ocongate, "Y2026") == 1
     assert value("plans-implemented", ocongate, "Y2026", "actor:association") == 0
     assert value("plans-submitted", places["tinki"], "S2025") == 2
+    # the results seen at each plan's latest visit that recorded them
+    assert value("plan-jobs", ocongate) == 10 and value("plan-jobs", ocongate, "", "actor:family") == 4
+    assert value("plan-income", ocongate) == 4000
 
 
 def test_pes_hectares_payments_to_communities_and_on_time(scheme, places, indicators):

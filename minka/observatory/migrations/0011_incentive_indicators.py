@@ -3,13 +3,14 @@
 from django.db import migrations, models
 
 
-INCENTIVES = ["plans-submitted", "plans-awarded", "plans-implemented", "pes-hectares", "pes-hectares-verified",
-              "pes-paid-communities", "pes-paid-on-time"]
+INCENTIVES = ["plans-submitted", "plans-awarded", "plans-implemented", "plan-jobs", "plan-income", "pes-hectares",
+              "pes-hectares-verified", "pes-paid-communities", "pes-paid-on-time"]
 
 
 def incentive_indicators(apps, schema_editor):
-    """The watershed's incentives (seed 003, axis iii): business plans submitted, awarded and implemented;
-    hectares under PES agreements and verified; retribution paid to communities; payments on time."""
+    """The watershed's incentives (seed 003, axis iii): business plans submitted, awarded and implemented,
+    the jobs and income of the awarded ones; hectares under PES agreements and verified; retribution
+    paid to communities; payments on time."""
     from minka.observatory import catalogue
 
     catalogue.load(apps, only=INCENTIVES)

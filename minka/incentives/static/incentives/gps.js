@@ -2,7 +2,7 @@
 // "latitude, longitude", where the verifier stands.
 (function () {
   if (!navigator.geolocation) return;
-  var label = document.documentElement.dataset.gpsLabel || "⌖";
+  var label = "GPS";
   document.querySelectorAll("input[data-gps]").forEach(function (input) {
     var button = document.createElement("button");
     button.type = "button";
