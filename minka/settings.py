@@ -189,7 +189,7 @@ if (BASE_DIR / "build" / "static").exists():
     STATICFILES_DIRS.append(BASE_DIR / "build" / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "minka.core.storage.StaticStorage"},
 }
 MEDIA_ROOT = Path(env("MINKA_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
