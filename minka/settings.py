@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "minka.market",
     "minka.credit",
     "minka.incentives",
+    "minka.governance",
     "minka.demo",
 ]
 

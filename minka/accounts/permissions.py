@@ -23,23 +23,27 @@ RUN_FUND = "run_fund"  # committee decisions, disbursements, repayments, write-o
 RUN_CALLS = "run_calls"  # business plan calls: their rules and grid, publication, award
 APPLY_PLANS = "apply_plans"  # file a family's, an association's or a community's business plan
 EVALUATE_PLANS = "evaluate_plans"  # declare no conflict of interest and score plans
+VIEW_GOVERNANCE = "view_governance"  # concertation spaces, their meetings, agreements and plans
+RUN_SPACES = "run_spaces"  # members, meetings, attendance, minutes, agreements and their follow-up
 
 CAPABILITIES = {
     Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
                  MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, KEEP_BOOKS, VIEW_CREDIT, APPLY_CREDIT, RUN_FUND,
-                 RUN_CALLS, APPLY_PLANS, EVALUATE_PLANS},
+                 RUN_CALLS, APPLY_PLANS, EVALUATE_PLANS, VIEW_GOVERNANCE, RUN_SPACES},
     # Coordinators read the books they answer for to funders; the managers keep them.
     Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
-                       MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, VIEW_CREDIT, RUN_CALLS, APPLY_PLANS},
+                       MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, VIEW_CREDIT, RUN_CALLS, APPLY_PLANS,
+                       VIEW_GOVERNANCE, RUN_SPACES},
     # Technicians write down the assembly's decision when its leaders have no account.
     # Technicians help families apply for a loan and remind them of their instalments.
     Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, EDIT_INFRASTRUCTURE, VALIDATE_FIGURES,
-                      VIEW_CREDIT, APPLY_CREDIT, APPLY_PLANS},
-    # Municipal officers keep their district's inventory of works; they read families' records.
-    Role.MUNICIPAL: {VIEW_PEOPLE, EXPORT_PEOPLE, EDIT_INFRASTRUCTURE},
+                      VIEW_CREDIT, APPLY_CREDIT, APPLY_PLANS, VIEW_GOVERNANCE, RUN_SPACES},
+    # Municipal officers keep their district's inventory of works; they read families' records; the
+    # municipality is often the technical secretariat of its district's mesa.
+    Role.MUNICIPAL: {VIEW_PEOPLE, EXPORT_PEOPLE, EDIT_INFRASTRUCTURE, VIEW_GOVERNANCE, RUN_SPACES},
     Role.ENTERPRISE: {VIEW_PEOPLE, VIEW_BOOKS, KEEP_BOOKS},
     Role.CREDIT: {VIEW_PEOPLE, VIEW_BOOKS, KEEP_BOOKS, VIEW_CREDIT, APPLY_CREDIT, RUN_FUND},
-    Role.COMMUNITY: {VIEW_PEOPLE, VALIDATE_FIGURES},
+    Role.COMMUNITY: {VIEW_PEOPLE, VALIDATE_FIGURES, VIEW_GOVERNANCE},
     # Evaluators of business plans, often from outside the program: they read and score the plans of
     # their call's place, nothing else.
     Role.EVALUATOR: {EVALUATE_PLANS},

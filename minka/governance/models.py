@@ -1,0 +1,201 @@
+"""Concertation spaces (mesas de concertación): their member organisations and representatives, their
+meetings with attendance, quorum and minutes, and the agreements (acuerdos) they adopt, followed until
+done or dropped."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Mujer")
+    MALE = "M", _("Hombre")
+
+
+class Space(models.Model):
+    """A mesa de concertación of a district or of a watershed. Its place (`territory`) decides who
+    sees it; its quorum is the share of its member organisations that must be present for a meeting
+    to adopt agreements."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("Mesa de concertación distrital")
+        WATERSHED = "watershed", _("Mesa de concertación de la cuenca")
+
+    code = models.SlugField(_("código"), max_length=40, unique=True)
+    name = models.CharField(_("nombre"), max_length=200)
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices, default=Kind.DISTRICT)
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("ámbito"))
+    watershed = models.ForeignKey("territory.Watershed", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("cuenca"))
+    founded_on = models.DateField(_("constituida el"))
+    quorum = models.PositiveSmallIntegerField(
+        _("quórum (% de las organizaciones miembro)"), default=51,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Parte de las organizaciones miembro que deben estar presentes para adoptar acuerdos."))
+    description = models.TextField(_("descripción"), blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("espacio de concertación")
+        verbose_name_plural = _("espacios de concertación")
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(quorum__gte=1) & Q(quorum__lte=100), name="space_quorum"),
+                       models.CheckConstraint(condition=~Q(kind="watershed") | Q(watershed__isnull=False),
+                                              name="space_watershed_named")]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """An organisation in a space, from the day it joined until the day it left (if it did)."""
+
+    class Position(models.TextChoices):
+        MEMBER = "member", _("Miembro")
+        PRESIDENT = "president", _("Presidencia")
+        SECRETARY = "secretary", _("Secretaría técnica")
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT, related_name="memberships",
+                                     verbose_name=_("organización"))
+    position = models.CharField(_("cargo"), max_length=10, choices=Position.choices, default=Position.MEMBER)
+    joined_on = models.DateField(_("desde"))
+    left_on = models.DateField(_("hasta"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [models.CheckConstraint(condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                                              name="membership_dates")]
+
+    def __str__(self):
+        return str(self.organisation)
+
+    def active_on(self, date):
+        return self.joined_on <= date and (self.left_on is None or self.left_on >= date)
+
+
+class Representative(models.Model):
+    """A person who speaks for a member organisation in the space."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="representatives")
+    name = models.CharField(_("nombre"), max_length=200)
+    sex = models.CharField(_("sexo"), max_length=1, choices=Sex.choices)
+    role = models.CharField(_("cargo en su organización"), max_length=100, blank=True)
+    phone = models.CharField(_("teléfono"), max_length=20, blank=True)
+    since = models.DateField(_("desde"))
+    until = models.DateField(_("hasta"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Meeting(models.Model):
+    """A session of the space: planned, then held (with its attendance, minutes and, when it had its
+    quorum and was meant to decide, its agreements) or cancelled."""
+
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinaria")
+        EXTRAORDINARY = "extraordinary", _("Extraordinaria")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Convocada")
+        HELD = "held", _("Realizada")
+        CANCELLED = "cancelled", _("Suspendida")
+
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="meetings")
+    number = models.PositiveIntegerField(_("número"))
+    date = models.DateField(_("fecha"))
+    place = models.CharField(_("lugar"), max_length=200)
+    kind = models.CharField(_("tipo"), max_length=14, choices=Kind.choices, default=Kind.ORDINARY)
+    agenda = models.TextField(_("agenda"))
+    status = models.CharField(_("estado"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    decisive = models.BooleanField(_("sesión con acuerdos"), default=False)
+    members = models.PositiveSmallIntegerField(_("organizaciones miembro ese día"), null=True, blank=True)
+    present = models.PositiveSmallIntegerField(_("organizaciones miembro presentes"), null=True, blank=True)
+    quorum_met = models.BooleanField(_("hubo quórum"), null=True, blank=True)
+    minutes = models.TextField(_("acta"), blank=True)
+    minutes_file = models.FileField(_("acta firmada (archivo)"), upload_to="governance/minutes/%Y/", null=True,
+                                    blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-date", "-number"]
+        constraints = [models.UniqueConstraint(fields=["space", "number"], name="meeting_unique_number")]
+
+    def __str__(self):
+        return _("Sesión %(n)s · %(s)s") % {"n": self.number, "s": self.space}
+
+
+class Attendance(models.Model):
+    """A person present at a meeting, for a member organisation, another organisation or as a guest."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    organisation = models.ForeignKey("people.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("organización"))
+    name = models.CharField(_("nombre"), max_length=200)
+    sex = models.CharField(_("sexo"), max_length=1, choices=Sex.choices)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+
+
+class Photo(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("foto"), upload_to="governance/photos/%Y/")
+    caption = models.CharField(_("leyenda"), max_length=200, blank=True)
+
+
+class Accord(models.Model):
+    """An agreement (acuerdo) adopted at a meeting with quorum: what, who answers for it, by when."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pendiente")
+        IN_PROGRESS = "in_progress", _("En curso")
+        DONE = "done", _("Cumplido")
+        DROPPED = "dropped", _("Dejado sin efecto")
+
+    OPEN = (Status.PENDING, Status.IN_PROGRESS)
+
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="accords")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="accords")
+    number = models.PositiveIntegerField(_("número"))
+    text = models.TextField(_("acuerdo"))
+    responsible = models.ForeignKey("people.Organisation", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("responsable"))
+    proposed_by = models.ForeignKey("people.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("propuesto por"))
+    due_on = models.DateField(_("plazo"))
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    closed_on = models.DateField(_("cerrado el"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["space", "number"]
+        constraints = [models.UniqueConstraint(fields=["space", "number"], name="accord_unique_number")]
+
+    def __str__(self):
+        return _("Acuerdo %(n)s") % {"n": self.number}
+
+    def overdue(self, today):
+        return self.status in self.OPEN and self.due_on < today
+
+
+class FollowUp(models.Model):
+    """What was done about an agreement, with its evidence; the agreement takes the status it reports."""
+
+    accord = models.ForeignKey(Accord, on_delete=models.CASCADE, related_name="follow_ups")
+    date = models.DateField(_("fecha"))
+    status = models.CharField(_("estado"), max_length=12, choices=Accord.Status.choices)
+    note = models.TextField(_("avance"))
+    evidence = models.FileField(_("evidencia (archivo)"), upload_to="governance/evidence/%Y/", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-date", "-pk"]
