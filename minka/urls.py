@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("minka.market.urls")),
     path("", include("minka.credit.urls")),
     path("", include("minka.incentives.urls")),
+    path("", include("minka.governance.urls")),
     path("cuenta/ingresar/", auth_views.LoginView.as_view(template_name="core/login.html",
                                                           redirect_authenticated_user=True), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),

@@ -219,3 +219,12 @@ def participation(space, start, end):
             responsible=sum(1 for a in accords if a.responsible_id == organisation.pk),
             done=sum(1 for a in accords if a.responsible_id == organisation.pk and a.status == Accord.Status.DONE)))
     return rows
+
+
+def add_photo(*, actor, meeting, file, caption=""):
+    _runs(actor, meeting.space)
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError(_("Las fotos son de una sesión realizada."))
+    from .models import Photo
+
+    return Photo.objects.create(meeting=meeting, file=file, caption=caption)

@@ -1,0 +1,140 @@
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from minka.accounts.permissions import RUN_SPACES, scope_q
+from minka.core.forms import DateInput
+from minka.people.models import Organisation
+from minka.territory.models import Territory, Watershed
+
+from .models import Accord, Meeting, Membership, Sex, Space
+
+
+def organisations_of(space):
+    """The organisations of the space's place, of the places inside it and above it."""
+    codes = space.territory.path.strip("/").split("/")
+    above = ["/".join(codes[:n]) + "/" for n in range(1, len(codes))]
+    return Organisation.objects.filter(Q(territory__path__startswith=space.territory.path) |
+                                       Q(territory__path__in=above)).order_by("name")
+
+
+class SpaceForm(forms.Form):
+    code = forms.SlugField(label=_("Código"), max_length=40, help_text=_("Para la dirección: mcl-ocongate"))
+    name = forms.CharField(label=_("Nombre"), max_length=200)
+    kind = forms.ChoiceField(label=_("Tipo"), choices=Space.Kind.choices)
+    territory = forms.ModelChoiceField(Territory.objects.none(), label=_("Distrito"))
+    watershed = forms.ModelChoiceField(Watershed.objects.all(), label=_("Cuenca (mesa de cuenca)"), required=False)
+    founded_on = forms.DateField(label=_("Constituida el"), widget=DateInput())
+    quorum = forms.IntegerField(label=_("Quórum (% de las organizaciones miembro)"), min_value=1, max_value=100,
+                                initial=51)
+    description = forms.CharField(label=_("Descripción"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.filter(
+            scope_q(user, "path", RUN_SPACES), kind__in=["district", "province"]).order_by("path")
+
+
+class MemberForm(forms.Form):
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Organización"))
+    position = forms.ChoiceField(label=_("Cargo"), choices=Membership.Position.choices)
+    date = forms.DateField(label=_("Desde"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, space, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations_of(space)
+
+
+class RepresentativeForm(forms.Form):
+    membership = forms.ModelChoiceField(Membership.objects.none(), label=_("Organización"))
+    name = forms.CharField(label=_("Nombre"), max_length=200)
+    sex = forms.ChoiceField(label=_("Sexo"), choices=Sex.choices)
+    role = forms.CharField(label=_("Cargo en su organización"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Teléfono"), max_length=20, required=False)
+    since = forms.DateField(label=_("Desde"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, space, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = space.memberships.filter(left_on__isnull=True).select_related(
+            "organisation")
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Fecha"), widget=DateInput())
+    place = forms.CharField(label=_("Lugar"), max_length=200)
+    kind = forms.ChoiceField(label=_("Tipo"), choices=Meeting.Kind.choices)
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HoldForm(forms.Form):
+    """Who came: the representatives of the members of the day, ticked, and anyone else, one per line
+    («name | F or M | organisation», the organisation as listed, or none for a guest)."""
+
+    others = forms.CharField(label=_("Otras personas presentes: una por línea, «nombre | F o M | organización»"),
+                             required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("La organización tal como figura en Minka; sin organización: invitado(a)."))
+    minutes = forms.CharField(label=_("Acta"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    minutes_file = forms.FileField(label=_("Acta firmada (PDF o foto)"), required=False)
+    decisive = forms.BooleanField(label=_("Sesión con acuerdos (necesita quórum)"), required=False)
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.representatives = []
+        members = meeting.space.memberships.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=meeting.date), joined_on__lte=meeting.date)
+        for membership in members.select_related("organisation").prefetch_related("representatives"):
+            for person in membership.representatives.all():
+                if person.since <= meeting.date and (person.until is None or person.until >= meeting.date):
+                    self.fields[f"rep_{person.pk}"] = forms.BooleanField(
+                        label=f"{person.name} ({membership.organisation})", required=False)
+                    self.representatives.append((person, membership.organisation))
+        self.order_fields([f"rep_{p.pk}" for p, _o in self.representatives])
+
+    def clean(self):
+        data = super().clean()
+        attendees = [(organisation, person.name, person.sex) for person, organisation in self.representatives
+                     if data.get(f"rep_{person.pk}")]
+        known = {o.name.lower(): o for o in organisations_of(self.meeting.space)}
+        for number, line in enumerate((data.get("others") or "").splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) < 2 or parts[1].upper() not in ("F", "M"):
+                self.add_error("others", _("Línea %(n)s: «nombre | F o M | organización».") % {"n": number})
+                continue
+            organisation = None
+            if len(parts) > 2 and parts[2]:
+                organisation = known.get(parts[2].lower())
+                if organisation is None:
+                    self.add_error("others", _("Línea %(n)s: no hay una organización «%(o)s» aquí.") % {
+                        "n": number, "o": parts[2]})
+                    continue
+            attendees.append((organisation, parts[0], parts[1].upper()))
+        data["attendees"] = attendees
+        return data
+
+
+class AccordForm(forms.Form):
+    text = forms.CharField(label=_("Acuerdo"), widget=forms.Textarea(attrs={"rows": 2}))
+    responsible = forms.ModelChoiceField(Organisation.objects.none(), label=_("Responsable"))
+    proposed_by = forms.ModelChoiceField(Organisation.objects.none(), label=_("Propuesto por"), required=False)
+    due_on = forms.DateField(label=_("Plazo"), widget=DateInput())
+
+    def __init__(self, *args, space, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = organisations_of(space)
+        self.fields["proposed_by"].queryset = organisations_of(space)
+
+
+class FollowUpForm(forms.Form):
+    date = forms.DateField(label=_("Fecha"), widget=DateInput(), initial=timezone.localdate)
+    status = forms.ChoiceField(label=_("Estado"), choices=Accord.Status.choices, initial=Accord.Status.IN_PROGRESS)
+    note = forms.CharField(label=_("Qué se hizo"), widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label=_("Evidencia (archivo)"), required=False)
+
+
+class PhotoForm(forms.Form):
+    file = forms.ImageField(label=_("Foto"))
+    caption = forms.CharField(label=_("Leyenda"), max_length=200, required=False)

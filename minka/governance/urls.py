@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("mesas/", views.space_list, name="space_list"),
+    path("mesas/calendario/", views.calendar, name="space_calendar"),
+    path("mesas/<slug:code>/", views.space_detail, name="space_detail"),
+    path("mesas/<slug:code>/sesiones/<int:number>/", views.meeting_detail, name="meeting_detail"),
+    path("mesas/<slug:code>/archivos/<str:kind>/<int:pk>/", views.space_file, name="space_file"),
+    path("publico/mesas/<slug:code>/", views.space_public, name="space_public"),
+]

@@ -1,0 +1,215 @@
+"""The pages of the concertation spaces: the spaces over the user's place with the calendar of their
+meetings, a space with its members, meetings, agreements and each organisation's participation, and
+a meeting with its attendance, quorum, minutes, agreements and photos."""
+
+import datetime
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from minka.accounts.permissions import RUN_SPACES, VIEW_GOVERNANCE, can, has_capability
+from minka.core.pages import submitted
+
+from . import selectors, services
+from .forms import (AccordForm, FollowUpForm, HoldForm, MeetingForm, MemberForm, PhotoForm, RepresentativeForm,
+                    SpaceForm)
+from .models import Accord, FollowUp, Meeting, Photo
+
+
+def _space(user, code):
+    return get_object_or_404(selectors.spaces_for(user), code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def space_list(request):
+    if not has_capability(request.user, VIEW_GOVERNANCE):
+        raise Http404
+    today = timezone.localdate()
+    form = SpaceForm(request.POST or None, user=request.user)
+    space = submitted(request, form, has_capability(request.user, RUN_SPACES),
+                      lambda data: services.create_space(actor=request.user, **data))
+    if space is not None:
+        return redirect("space_detail", code=space.code)
+    spaces = selectors.spaces_for(request.user)
+    upcoming = Meeting.objects.filter(space__in=spaces, status=Meeting.Status.PLANNED, date__gte=today).select_related(
+        "space").order_by("date")[:8]
+    return render(request, "governance/space_list.html", {
+        "spaces": selectors.with_counts(spaces, today), "upcoming": upcoming, "form": form,
+        "creates": has_capability(request.user, RUN_SPACES)})
+
+
+@login_required
+def calendar(request):
+    """The meetings of a month in the user's spaces, week by week."""
+    if not has_capability(request.user, VIEW_GOVERNANCE):
+        raise Http404
+    today = timezone.localdate()
+    try:
+        month = datetime.date.fromisoformat(request.GET.get("mes", "") + "-01")
+    except ValueError:
+        month = today.replace(day=1)
+    meetings = list(selectors.month_meetings(selectors.spaces_for(request.user), month))
+    start = month - datetime.timedelta(days=month.weekday())
+    weeks, day = [], start
+    while day < month or day.month == month.month or day.weekday() != 0:
+        if day.weekday() == 0:
+            weeks.append([])
+        weeks[-1].append((day, [m for m in meetings if m.date == day]))
+        day += datetime.timedelta(days=1)
+    previous = (month - datetime.timedelta(days=1)).replace(day=1)
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    return render(request, "governance/calendar.html", {
+        "month": month, "weeks": weeks, "meetings": meetings, "today": today,
+        "previous": previous.strftime("%Y-%m"), "following": following.strftime("%Y-%m")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def space_detail(request, code):
+    space = _space(request.user, code)
+    runs = can(request.user, RUN_SPACES, space.territory)
+    today = timezone.localdate()
+    action = request.POST.get("action") if request.method == "POST" else None
+    post = request.POST if action else None
+    member_form = MemberForm(post if action == "join" else None, space=space)
+    representative_form = RepresentativeForm(post if action == "represent" else None, space=space)
+    meeting_form = MeetingForm(post if action == "schedule" else None)
+    target = None
+    if action == "follow":
+        target = get_object_or_404(Accord, space=space, pk=request.POST.get("accord"))
+    follow_form = FollowUpForm(post if action == "follow" else None, request.FILES if action == "follow" else None)
+    acts = {
+        "join": (member_form, lambda data: services.join(actor=request.user, space=space, **data)),
+        "represent": (representative_form, lambda data: services.add_representative(actor=request.user, **data)),
+        "schedule": (meeting_form, lambda data: services.schedule(actor=request.user, space=space, **data)),
+        "follow": (follow_form, lambda data: services.follow(actor=request.user, accord=target, **data)),
+    }
+    if action == "leave":
+        if not runs:
+            raise Http404
+        membership = get_object_or_404(space.memberships, pk=request.POST.get("membership"))
+        try:
+            services.leave(actor=request.user, membership=membership, date=today)
+        except ValidationError as error:  # a refusal of the service, shown above the page
+            messages.error(request, " ".join(error.messages))
+        return redirect("space_detail", code=code)
+    if action in acts:
+        form, act = acts[action]
+        done = submitted(request, form, runs, act)
+        if done is not None:
+            messages.success(request, _("Hecho."))
+            if action == "schedule":
+                return redirect("meeting_detail", code=code, number=done.number)
+            return redirect("space_detail", code=code)
+    elif action is not None:
+        raise Http404
+    try:
+        year = int(request.GET.get("año", today.year))
+    except ValueError:
+        year = today.year
+    accords = list(space.accords.select_related("responsible", "proposed_by", "meeting").prefetch_related(
+        "follow_ups"))
+    shown = request.GET.get("acuerdos", "abiertos")
+    if shown == "abiertos":
+        accords = [a for a in accords if a.status in Accord.OPEN]
+    elif shown == "vencidos":
+        accords = services.overdue(accords, today)
+    for accord in accords:  # each open one its follow-up form (the one just sent keeps its errors)
+        accord.late, accord.open = accord.overdue(today), accord.status in Accord.OPEN
+        accord.form = follow_form if target is not None and target.pk == accord.pk else FollowUpForm()
+    memberships = space.memberships.select_related("organisation").prefetch_related("representatives").order_by(
+        "left_on", "organisation__name")
+    return render(request, "governance/space_detail.html", {
+        "space": space, "runs": runs, "today": today, "memberships": memberships,
+        "meetings": space.meetings.order_by("-date"), "accords": accords, "shown": shown, "target": target,
+        "participation": services.participation(space, datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+        "year": year, "years": range(today.year, space.founded_on.year - 1, -1),
+        "next": selectors.next_meeting(space, today), "member_form": member_form,
+        "representative_form": representative_form, "meeting_form": meeting_form, "follow_form": follow_form,
+        "quorum": services.quorum(space, today, []), "action": action})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_detail(request, code, number):
+    space = _space(request.user, code)
+    meeting = get_object_or_404(space.meetings, number=number)
+    runs = can(request.user, RUN_SPACES, space.territory)
+    action = request.POST.get("action") if request.method == "POST" else None
+    files = request.FILES if action else None
+    hold_form = HoldForm(request.POST if action == "hold" else None, files if action == "hold" else None,
+                         meeting=meeting)
+    accord_form = AccordForm(request.POST if action == "adopt" else None, space=space)
+    photo_form = PhotoForm(request.POST if action == "photo" else None, files if action == "photo" else None)
+    acts = {
+        "hold": (hold_form, lambda data: services.hold(
+            actor=request.user, meeting=meeting, attendees=data["attendees"], minutes=data["minutes"],
+            decisive=data["decisive"], minutes_file=data["minutes_file"])),
+        "adopt": (accord_form, lambda data: services.adopt(actor=request.user, meeting=meeting, **data)),
+        "photo": (photo_form, lambda data: services.add_photo(actor=request.user, meeting=meeting, **data)),
+    }
+    if action == "cancel":
+        if not runs:
+            raise Http404
+        services.cancel(actor=request.user, meeting=meeting)
+        return redirect("meeting_detail", code=code, number=number)
+    if action in acts:
+        form, act = acts[action]
+        if submitted(request, form, runs, act) is not None:
+            messages.success(request, _("Hecho."))
+            return redirect("meeting_detail", code=code, number=number)
+    elif action is not None:
+        raise Http404
+    attendance = list(meeting.attendance.select_related("organisation"))
+    return render(request, "governance/meeting_detail.html", {
+        "space": space, "meeting": meeting, "runs": runs, "attendance": attendance,
+        "women": sum(1 for a in attendance if a.sex == "F"), "men": sum(1 for a in attendance if a.sex == "M"),
+        "organisations": sorted({a.organisation.name for a in attendance if a.organisation}),
+        "accords": meeting.accords.select_related("responsible", "proposed_by"), "photos": meeting.photos.all(),
+        "hold_form": hold_form, "accord_form": accord_form, "photo_form": photo_form,
+        "quorum": services.quorum(space, meeting.date, []) if meeting.status == Meeting.Status.PLANNED else None})
+
+
+@login_required
+def space_file(request, code, kind, pk):
+    """A meeting's signed minutes or photo, an agreement's evidence: to those who see the space."""
+    space = _space(request.user, code)
+    if kind == "acta":
+        stored = get_object_or_404(Meeting, space=space, pk=pk).minutes_file
+    elif kind == "foto":
+        stored = get_object_or_404(Photo, meeting__space=space, pk=pk).file
+    elif kind == "evidencia":
+        stored = get_object_or_404(FollowUp, accord__space=space, pk=pk).evidence
+    else:
+        raise Http404
+    if not stored:
+        raise Http404
+    return FileResponse(stored.open("rb"), filename=stored.name.rsplit("/", 1)[-1])
+
+
+def space_public(request, code):
+    """The space's public accountability page: its member organisations, meetings and attendance (counts),
+    the agreements and how far they are, the next meeting; no person's name."""
+    from .models import Space
+
+    space = get_object_or_404(Space.objects.select_related("territory", "watershed"), code=code)
+    today = timezone.localdate()
+    accords = list(space.accords.select_related("responsible", "meeting").order_by("-number"))
+    for accord in accords:
+        accord.late = accord.overdue(today)
+    held = space.meetings.filter(status=Meeting.Status.HELD).annotate(
+        women=Count("attendance", filter=Q(attendance__sex="F")),
+        men=Count("attendance", filter=Q(attendance__sex="M"))).order_by("-date")
+    counts = {status: sum(1 for a in accords if a.status == status) for status in Accord.Status.values}
+    return render(request, "governance/space_public.html", {
+        "space": space, "today": today, "accords": accords, "held": held, "counts": counts,
+        "late": sum(1 for a in accords if a.late), "next": selectors.next_meeting(space, today),
+        "members": services.members_on(space, today).select_related("organisation").order_by("organisation__name")})
