@@ -120,3 +120,21 @@ def test_the_watershed_incentives_reach_the_observatory(demo):
         submitted_on__year=call.closes_on.year).count()
     assert value("pes-hectares") == sum(a.hectares for a in scheme.agreements.all())
     assert 0 < value("pes-paid-on-time", "Y2025") < 100  # one community was paid late
+
+
+@pytest.mark.django_db
+def test_the_mesas_of_ocongate_and_pomacanchi_have_a_year_of_meetings(demo):
+    import datetime
+
+    from minka.governance.models import Accord, Meeting, Space
+
+    today = datetime.date.today()
+    for code in ("mcl-ocongate", "mcl-pomacanchi"):
+        space = Space.objects.get(code=code)
+        held = space.meetings.filter(status=Meeting.Status.HELD)
+        assert held.count() >= 4 and held.filter(date__lt=today - datetime.timedelta(days=240)).exists()
+        assert space.meetings.filter(status=Meeting.Status.PLANNED, date__gt=today).exists()
+        assert space.accords.exists() and not held.filter(decisive=True, quorum_met=False).exists()
+        assert all(m.attendance.exists() for m in held)
+    assert Accord.objects.filter(status="done").exists() and Accord.objects.filter(status__in=Accord.OPEN).exists()
+    assert Space.objects.get(code="mcl-pomacanchi").watershed.code == "CU-POMA"

@@ -1,0 +1,115 @@
+"""The demo's mesas de concertación: Ocongate's (D'Ausangate's associations take part) and Pomacanchi's
+(Ecocuenca's watershed), each with a year of meetings, their attendance, agreements and follow-up."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+
+from minka.people.models import Organisation
+from minka.territory.models import Territory, Watershed
+
+from . import services
+from .models import Membership
+
+AGREEMENTS = [
+    ("Elaborar el expediente técnico del canal de riego de la parte alta", "municipality", 120),
+    ("Organizar la feria agroecológica del distrito", "association", 60),
+    ("Presentar la propuesta al presupuesto participativo", "municipality", 45),
+    ("Cercar los manantes de la cabecera con faenas comunales", "community_government", 90),
+    ("Capacitar a las familias en abonos orgánicos", "ngo", 75),
+    ("Actualizar el padrón de productores lecheros", "association", 40),
+    ("Gestionar el análisis de agua de la laguna", "water_utility", 60),
+    ("Difundir el calendario de vacunación de cuyes", "association", 30),
+]
+GIVEN = ["Juana", "Rosa", "Lucía", "Marcelina", "Francisca", "Celia", "Lucio", "Mario", "Julián", "Teófilo"]
+SURNAMES = ["Quispe", "Mamani", "Huamán", "Condori", "Ccori", "Puma", "Hancco", "Apaza"]
+
+
+def _community_organisations(district, count):
+    rows = []
+    for community in Territory.objects.filter(parent=district, kind="community").order_by("code")[:count]:
+        organisation, _created = Organisation.objects.get_or_create(
+            name=f"Comunidad campesina de {community.name}",
+            defaults={"kind": Organisation.Kind.COMMUNITY_GOVERNMENT, "territory": community, "is_demo": True})
+        rows.append(organisation)
+    return rows
+
+
+def _mesa(rng, actor, code, name, district, organisations, today, watershed=None):
+    space = services.create_space(actor=actor, code=code, name=name, territory=district, watershed=watershed,
+                                  kind="watershed" if watershed else "district", founded_on=datetime.date(2025, 3, 1),
+                                  description="Espacio de concertación del distrito: autoridades, comunidades, "
+                                              "asociaciones e instituciones acuerdan las prioridades del plan de "
+                                              "desarrollo local concertado.")
+    space.is_demo = True
+    space.save(update_fields=["is_demo"])
+    memberships = []
+    for organisation in organisations:
+        position = (Membership.Position.SECRETARY if organisation.kind == "municipality"
+                    else Membership.Position.MEMBER)
+        membership = services.join(actor=actor, space=space, organisation=organisation,
+                                   date=datetime.date(2025, 3, 1), position=position)
+        given = rng.choice(GIVEN)
+        services.add_representative(actor=actor, membership=membership, since=datetime.date(2025, 3, 1),
+                                    name=f"{given} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}",
+                                    sex="F" if GIVEN.index(given) < 6 else "M", role="Delegado(a)")
+        memberships.append(membership)
+    accords = list(AGREEMENTS)
+    rng.shuffle(accords)
+    start = today - datetime.timedelta(days=360)
+    for month in range(0, 12, 2):  # a meeting every two months for a year, and the next one called
+        date = start + datetime.timedelta(days=30 * month + rng.randint(0, 10))
+        meeting = services.schedule(actor=actor, space=space, date=date, place="Salón municipal" if month % 4 else
+                                    "Local comunal", agenda="1. Informes\n2. Avance de los acuerdos\n3. Pedidos")
+        if month == 6:  # the rains: called off
+            services.cancel(actor=actor, meeting=meeting)
+            continue
+        present = [m for m in memberships if rng.random() < (0.45 if month == 4 else 0.85)]
+        attendees = [(m.organisation, r.name, r.sex) for m in present for r in m.representatives.all()]
+        attendees.append((None, f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)}", "F"))  # a guest
+        decisive = services.quorum(space, date, [m.organisation for m in present]).met
+        meeting = services.hold(actor=actor, meeting=meeting, attendees=attendees, decisive=decisive,
+                                minutes="Se informó del avance de los acuerdos y se recogieron los pedidos de las "
+                                        "comunidades." if decisive else "Sin quórum: sesión informativa.")
+        if not decisive:
+            continue
+        for _n in range(rng.randint(1, 2)):
+            if not accords:
+                break
+            text, kind, days = accords.pop()
+            responsible = next((m.organisation for m in memberships if m.organisation.kind == kind),
+                               memberships[0].organisation)
+            accord = services.adopt(actor=actor, meeting=meeting, text=text, responsible=responsible,
+                                    proposed_by=rng.choice(memberships).organisation,
+                                    due_on=date + datetime.timedelta(days=days))
+            roll = rng.random()
+            middle = date + datetime.timedelta(days=days // 2)
+            if middle < today:
+                services.follow(actor=actor, accord=accord, date=middle, status="in_progress",
+                                note="Se avanzó con las coordinaciones y el primer borrador.")
+            end = date + datetime.timedelta(days=days - 3)
+            if roll < 0.55 and end < today:
+                services.follow(actor=actor, accord=accord, date=end, status="done", note="Cumplido e informado en "
+                                "sesión.")
+            elif roll < 0.65 and end < today:
+                services.follow(actor=actor, accord=accord, date=end, status="dropped",
+                                note="Sin presupuesto este año: se retoma el próximo.")
+    services.schedule(actor=actor, space=space, date=today + datetime.timedelta(days=12), place="Salón municipal",
+                      agenda="1. Balance del año\n2. Priorización para el presupuesto participativo")
+    return space
+
+
+def create_spaces(rng):
+    """The Ocongate and Pomacanchi mesas, with a year of meetings up to today."""
+    actor = get_user_model().objects.get(username="coordinador")
+    today = datetime.date.today()
+    ocongate, pomacanchi = Territory.objects.get(code="081210"), Territory.objects.get(code="080205")
+    ccaijo = Organisation.objects.filter(name="CCAIJO").first()
+    first = list(Organisation.objects.filter(territory=ocongate).order_by("name"))
+    first += _community_organisations(ocongate, 2) + ([ccaijo] if ccaijo else [])
+    second = list(Organisation.objects.filter(territory__path__startswith=pomacanchi.path).exclude(
+        kind__in=["lender", "enterprise"]).order_by("name"))
+    spaces = [_mesa(rng, actor, "mcl-ocongate", "Mesa de concertación de Ocongate", ocongate, first, today),
+              _mesa(rng, actor, "mcl-pomacanchi", "Mesa de concertación de la cuenca de Pomacanchi", pomacanchi,
+                    second, today, watershed=Watershed.objects.filter(code="CU-POMA").first())]
+    return len(spaces)
