@@ -26,7 +26,7 @@ class SpaceForm(forms.Form):
     territory = forms.ModelChoiceField(Territory.objects.none(), label=_("Distrito"))
     watershed = forms.ModelChoiceField(Watershed.objects.all(), label=_("Cuenca (mesa de cuenca)"), required=False)
     founded_on = forms.DateField(label=_("Constituida el"), widget=DateInput())
-    quorum = forms.IntegerField(label=_("Quórum (% de las organizaciones miembro)"), min_value=1, max_value=100,
+    quorum = forms.IntegerField(label=_("Quórum (porcentaje de las organizaciones miembro)"), min_value=1, max_value=100,
                                 initial=51)
     description = forms.CharField(label=_("Descripción"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -32,7 +32,7 @@ class Space(models.Model):
                                   related_name="+", verbose_name=_("cuenca"))
     founded_on = models.DateField(_("constituida el"))
     quorum = models.PositiveSmallIntegerField(
-        _("quórum (% de las organizaciones miembro)"), default=51,
+        _("quórum (porcentaje de las organizaciones miembro)"), default=51,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Parte de las organizaciones miembro que deben estar presentes para adoptar acuerdos."))
     description = models.TextField(_("descripción"), blank=True)
