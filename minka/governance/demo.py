@@ -112,4 +112,64 @@ def create_spaces(rng):
     spaces = [_mesa(rng, actor, "mcl-ocongate", "Mesa de concertación de Ocongate", ocongate, first, today),
               _mesa(rng, actor, "mcl-pomacanchi", "Mesa de concertación de la cuenca de Pomacanchi", pomacanchi,
                     second, today, watershed=Watershed.objects.filter(code="CU-POMA").first())]
+    for space in spaces:
+        _plan(rng, actor, space, today)
     return len(spaces)
+
+
+PLAN = [
+    ("Agua y suelos cuidados en toda la cuenca", "pes-hectares", [
+        ("Riego tecnificado", [("Canal de riego de la parte alta", "municipality", 180000, "participatory", "works"),
+                               ("Reservorios familiares", "community_government", 45000, "community", None)]),
+        ("Protección de manantes y bofedales", [("Cercos y forestación con queñua", "community_government", 30000,
+                                                 "program", "agreements")])]),
+    ("Familias con ingresos de la producción agroecológica", "plans-awarded", [
+        ("Negocios eco-compatibles", [("Concurso de planes de negocio", "municipality", 60000, "program", "plans"),
+                                      ("Feria agroecológica anual", "association", 12000, "municipal", None)]),
+        ("Capacidades productivas", [("Escuelas de campo en abonos orgánicos", "ngo", 20000, "program", "trainings")])]),
+    ("Una mesa que decide y rinde cuentas", None, [
+        ("Gobernanza", [("Sesiones descentralizadas en las comunidades", "municipality", 6000, "municipal", None)])]),
+]
+
+
+def _plan(rng, actor, space, today):
+    """The space's development plan 2025–2030, its actions under way, linked to what Minka records."""
+    from minka.incentives.models import Agreement, Plan
+    from minka.learning.models import Training
+    from minka.observatory.models import Indicator
+    from minka.territory.models import Infrastructure
+
+    from . import planning
+
+    plan = planning.create_plan(actor=actor, space=space, title=f"Plan de desarrollo local concertado — {space.territory.name}",
+                                first_year=2025, last_year=2030, approved_on=datetime.date(2025, 6, 20),
+                                vision="Al 2030, una cuenca con agua y suelos cuidados, familias que viven de una "
+                                       "producción agroecológica y comunidades que deciden su desarrollo.")
+    plan.is_demo = True
+    plan.save(update_fields=["is_demo"])
+    inside = space.territory.path
+    links = {"works": ("works", list(Infrastructure.objects.filter(community__path__startswith=inside)[:2])),
+             "agreements": ("pes_agreements", list(Agreement.objects.filter(territory__path__startswith=inside)[:3])),
+             "plans": ("business_plans", list(Plan.objects.filter(territory__path__startswith=inside,
+                                                                  status="awarded")[:3])),
+             "trainings": ("trainings", list(Training.objects.filter(place__path__startswith=inside)[:2]))}
+    members = {m.organisation.kind: m.organisation for m in space.memberships.select_related("organisation")}
+    for text, indicator, programmes in PLAN:
+        objective = planning.add_objective(actor=actor, plan=plan, text=text, indicators=list(
+            Indicator.objects.filter(code=indicator)) if indicator else [])
+        for name, actions in programmes:
+            programme = planning.add_programme(actor=actor, objective=objective, name=name)
+            for label, kind, budget, funding, link in actions:
+                field, rows = links.get(link, (None, []))
+                action = planning.add_action(
+                    actor=actor, programme=programme, name=label, budget=budget, funding=funding,
+                    responsible=members.get(kind) or members.get("municipality") or next(iter(members.values())),
+                    starts_on=datetime.date(2025, 7, 1), ends_on=datetime.date(2027, 12, 31),
+                    **({field: rows} if field and rows else {}))
+                progress = rng.choice([0, 15, 40, 60, 85, 100])
+                if progress:
+                    status = "done" if progress == 100 else rng.choice(["in_progress", "in_progress", "stalled"])
+                    planning.update_action(actor=actor, action=action, date=today - datetime.timedelta(days=rng.randint(5, 90)),
+                                           progress=progress, status=status,
+                                           note="Avance informado a la mesa por la organización responsable.")
+    return plan

@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.accounts.permissions import RUN_SPACES, scope_q
 from minka.core.forms import DateInput
+from minka.observatory.models import Indicator
 from minka.people.models import Organisation
-from minka.territory.models import Territory, Watershed
+from minka.territory.models import Infrastructure, Territory, Watershed
 
-from .models import Accord, Meeting, Membership, Sex, Space
+from .models import Accord, Action, Meeting, Membership, Objective, Programme, Sex, Space
 
 
 def organisations_of(space):
@@ -138,3 +139,52 @@ class FollowUpForm(forms.Form):
 class PhotoForm(forms.Form):
     file = forms.ImageField(label=_("Foto"))
     caption = forms.CharField(label=_("Leyenda"), max_length=200, required=False)
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Título"), max_length=200)
+    first_year = forms.IntegerField(label=_("Desde el año"), min_value=2000, max_value=2100)
+    last_year = forms.IntegerField(label=_("Hasta el año"), min_value=2000, max_value=2100)
+    vision = forms.CharField(label=_("Visión"), widget=forms.Textarea(attrs={"rows": 2}))
+    approved_on = forms.DateField(label=_("Aprobado el"), widget=DateInput(), required=False)
+
+
+class ObjectiveForm(forms.Form):
+    text = forms.CharField(label=_("Objetivo estratégico"), max_length=300)
+    indicators = forms.ModelMultipleChoiceField(Indicator.objects.order_by("order"), label=_("Indicadores"),
+                                                required=False)
+
+
+class ProgrammeForm(forms.Form):
+    objective = forms.ModelChoiceField(Objective.objects.none(), label=_("Objetivo"))
+    name = forms.CharField(label=_("Programa"), max_length=300)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = plan.objectives.all()
+
+
+class ActionForm(forms.Form):
+    programme = forms.ModelChoiceField(Programme.objects.none(), label=_("Programa"))
+    name = forms.CharField(label=_("Acción"), max_length=300)
+    responsible = forms.ModelChoiceField(Organisation.objects.none(), label=_("Responsable"))
+    budget = forms.DecimalField(label=_("Presupuesto (S/)"), min_value=0, max_digits=14, decimal_places=2)
+    funding = forms.ChoiceField(label=_("Fuente de financiamiento"), choices=Action.Funding.choices)
+    starts_on = forms.DateField(label=_("Inicio"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Fin"), widget=DateInput())
+    works = forms.ModelMultipleChoiceField(Infrastructure.objects.none(), label=_("Obras de infraestructura"),
+                                           required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.filter(objective__plan=plan).select_related("objective")
+        self.fields["responsible"].queryset = organisations_of(plan.space)
+        self.fields["works"].queryset = Infrastructure.objects.filter(
+            community__path__startswith=plan.space.territory.path).order_by("name")
+
+
+class ActionUpdateForm(forms.Form):
+    date = forms.DateField(label=_("Fecha"), widget=DateInput(), initial=timezone.localdate)
+    progress = forms.IntegerField(label=_("Avance (%)"), min_value=0, max_value=100)
+    status = forms.ChoiceField(label=_("Estado"), choices=Action.Status.choices)
+    note = forms.CharField(label=_("Qué se hizo"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -199,3 +199,114 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
+
+
+class DevelopmentPlan(models.Model):
+    """The local development plan agreed in a space (plan de desarrollo local concertado): its vision,
+    strategic objectives, programmes and actions."""
+
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="plans", verbose_name=_("mesa"))
+    title = models.CharField(_("título"), max_length=200)
+    first_year = models.PositiveSmallIntegerField(_("desde el año"))
+    last_year = models.PositiveSmallIntegerField(_("hasta el año"))
+    vision = models.TextField(_("visión"))
+    approved_on = models.DateField(_("aprobado el"), null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-first_year"]
+        constraints = [models.CheckConstraint(condition=Q(last_year__gte=models.F("first_year")), name="plan_years")]
+
+    def __str__(self):
+        return self.title
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="objectives")
+    number = models.PositiveSmallIntegerField(_("número"))
+    text = models.CharField(_("objetivo estratégico"), max_length=300)
+    indicators = models.ManyToManyField("observatory.Indicator", blank=True, related_name="+",
+                                        verbose_name=_("indicadores"))
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="objective_unique_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.text}"
+
+
+class Programme(models.Model):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="programmes")
+    number = models.PositiveSmallIntegerField(_("número"))
+    name = models.CharField(_("programa"), max_length=300)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["objective", "number"], name="programme_unique_number")]
+
+    def __str__(self):
+        return f"{self.objective.number}.{self.number}. {self.name}"
+
+
+class Action(models.Model):
+    """An action of the plan: who carries it out, with how much and from which source, when, how far
+    it is; and what of it Minka already records (works, business plans, PES agreements, trainings)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Programada")
+        IN_PROGRESS = "in_progress", _("En ejecución")
+        DONE = "done", _("Concluida")
+        STALLED = "stalled", _("Paralizada")
+        DROPPED = "dropped", _("Desestimada")
+
+    class Funding(models.TextChoices):
+        PARTICIPATORY = "participatory", _("Presupuesto participativo")
+        MUNICIPAL = "municipal", _("Recursos municipales")
+        REGIONAL = "regional", _("Gobierno regional o nacional")
+        PROGRAM = "program", _("Programa de cooperación")
+        COMMUNITY = "community", _("Aporte comunal (faenas)")
+        OTHER = "other", _("Otra fuente")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="actions")
+    number = models.PositiveSmallIntegerField(_("número"))
+    name = models.CharField(_("acción"), max_length=300)
+    responsible = models.ForeignKey("people.Organisation", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("responsable"))
+    budget = models.DecimalField(_("presupuesto (S/)"), max_digits=14, decimal_places=2)
+    funding = models.CharField(_("fuente de financiamiento"), max_length=14, choices=Funding.choices)
+    starts_on = models.DateField(_("inicio"))
+    ends_on = models.DateField(_("fin"))
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("avance (%)"), default=0,
+                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    works = models.ManyToManyField("territory.Infrastructure", blank=True, related_name="+",
+                                   verbose_name=_("obras de infraestructura"))
+    business_plans = models.ManyToManyField("incentives.Plan", blank=True, related_name="+",
+                                            verbose_name=_("planes de negocio"))
+    pes_agreements = models.ManyToManyField("incentives.Agreement", blank=True, related_name="+",
+                                            verbose_name=_("acuerdos de retribución"))
+    trainings = models.ManyToManyField("learning.Training", blank=True, related_name="+",
+                                       verbose_name=_("capacitaciones"))
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="action_unique_number"),
+                       models.CheckConstraint(condition=Q(budget__gte=0), name="action_budget"),
+                       models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress"),
+                       models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="action_dates")]
+
+    def __str__(self):
+        return self.name
+
+
+class ActionUpdate(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(_("fecha"))
+    progress = models.PositiveSmallIntegerField(_("avance (%)"))
+    status = models.CharField(_("estado"), max_length=12, choices=Action.Status.choices)
+    note = models.TextField(_("qué se hizo"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-date", "-pk"]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("mesas/calendario/", views.calendar, name="space_calendar"),
     path("mesas/<slug:code>/", views.space_detail, name="space_detail"),
     path("mesas/<slug:code>/sesiones/<int:number>/", views.meeting_detail, name="meeting_detail"),
+    path("mesas/<slug:code>/plan/", views.development_plan, name="development_plan"),
     path("mesas/<slug:code>/archivos/<str:kind>/<int:pk>/", views.space_file, name="space_file"),
     path("publico/mesas/<slug:code>/", views.space_public, name="space_public"),
 ]

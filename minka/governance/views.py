@@ -20,7 +20,7 @@ from minka.core.pages import submitted
 from . import selectors, services
 from .forms import (AccordForm, FollowUpForm, HoldForm, MeetingForm, MemberForm, PhotoForm, RepresentativeForm,
                     SpaceForm)
-from .models import Accord, FollowUp, Meeting, Photo
+from .models import Accord, Action, FollowUp, Meeting, Photo
 
 
 def _space(user, code):
@@ -209,7 +209,64 @@ def space_public(request, code):
         women=Count("attendance", filter=Q(attendance__sex="F")),
         men=Count("attendance", filter=Q(attendance__sex="M"))).order_by("-date")
     counts = {status: sum(1 for a in accords if a.status == status) for status in Accord.Status.values}
+    from . import planning
+
+    plan = space.plans.order_by("-first_year").first()
     return render(request, "governance/space_public.html", {
+        "plan": plan, "tree": planning.tree(plan) if plan else None,
         "space": space, "today": today, "accords": accords, "held": held, "counts": counts,
         "late": sum(1 for a in accords if a.late), "next": selectors.next_meeting(space, today),
         "members": services.members_on(space, today).select_related("organisation").order_by("organisation__name")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def development_plan(request, code):
+    """The space's local development plan as a tree (objectives, programmes, actions) with the progress
+    of each and how it adds up; those who keep the mesa's records write it and say how far actions are."""
+    from . import planning
+    from .forms import ActionForm, ActionUpdateForm, ObjectiveForm, PlanForm, ProgrammeForm
+
+    space = _space(request.user, code)
+    runs = can(request.user, RUN_SPACES, space.territory)
+    plan = space.plans.order_by("-first_year").first()
+    action = request.POST.get("action") if request.method == "POST" else None
+    post = request.POST if action else None
+    if plan is None:
+        form = PlanForm(post if action == "plan" else None)
+        if action == "plan" and submitted(request, form, runs, lambda data: planning.create_plan(
+                actor=request.user, space=space, **data)):
+            return redirect("development_plan", code=code)
+        if action not in (None, "plan"):
+            raise Http404
+        return render(request, "governance/development_plan.html", {"space": space, "runs": runs, "plan_form": form})
+    target = None
+    if action == "update":
+        target = get_object_or_404(Action, programme__objective__plan=plan, pk=request.POST.get("target"))
+    forms = {
+        "objective": ObjectiveForm(post if action == "objective" else None),
+        "programme": ProgrammeForm(post if action == "programme" else None, plan=plan),
+        "add": ActionForm(post if action == "add" else None, plan=plan),
+        "update": ActionUpdateForm(post if action == "update" else None),
+    }
+    acts = {
+        "objective": lambda data: planning.add_objective(actor=request.user, plan=plan, **data),
+        "programme": lambda data: planning.add_programme(actor=request.user, **data),
+        "add": lambda data: planning.add_action(actor=request.user, **data),
+        "update": lambda data: planning.update_action(actor=request.user, action=target, **data),
+    }
+    if action in acts:
+        if submitted(request, forms[action], runs, acts[action]) is not None:
+            messages.success(request, _("Hecho."))
+            return redirect("development_plan", code=code)
+    elif action is not None:
+        raise Http404
+    whole = planning.tree(plan)
+    for objective in whole.children:
+        for programme in objective.children:
+            for node in programme.children:
+                node.form = forms["update"] if target is not None and target.pk == node.item.pk else \
+                    ActionUpdateForm(initial={"progress": node.item.progress, "status": node.item.status})
+    return render(request, "governance/development_plan.html", {
+        "space": space, "runs": runs, "plan": plan, "tree": whole, "forms": forms, "action": action,
+        "target": target})

@@ -126,7 +126,7 @@ def test_the_watershed_incentives_reach_the_observatory(demo):
 def test_the_mesas_of_ocongate_and_pomacanchi_have_a_year_of_meetings(demo):
     import datetime
 
-    from minka.governance.models import Accord, Meeting, Space
+    from minka.governance.models import Accord, Action, Meeting, Space
 
     today = datetime.date.today()
     for code in ("mcl-ocongate", "mcl-pomacanchi"):
@@ -138,3 +138,10 @@ def test_the_mesas_of_ocongate_and_pomacanchi_have_a_year_of_meetings(demo):
         assert all(m.attendance.exists() for m in held)
     assert Accord.objects.filter(status="done").exists() and Accord.objects.filter(status__in=Accord.OPEN).exists()
     assert Space.objects.get(code="mcl-pomacanchi").watershed.code == "CU-POMA"
+    from minka.governance import planning
+
+    for space in Space.objects.all():  # a plan under way, linked to what Minka records
+        whole = planning.tree(space.plans.get())
+        assert len(whole.children) == 3 and whole.progress is not None and whole.budget > 0
+    pomacanchi = Space.objects.get(code="mcl-pomacanchi").plans.get()
+    assert Action.objects.filter(programme__objective__plan=pomacanchi, pes_agreements__isnull=False).exists()
