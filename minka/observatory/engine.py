@@ -415,6 +415,7 @@ def _slice(con, indicators, skip=()):
         con.execute(f"CREATE OR REPLACE TEMP TABLE changed_{table} AS SELECT * FROM {table} "
                     f"WHERE {key} IN (SELECT id FROM {ids})")
 
+
 def _late_flag(indicator):
     """The condition of a source whose facts are put in time order without it (the order does not
     depend on it), so that indicators differing only by it share one window: an assessment's stage."""
