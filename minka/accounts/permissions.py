@@ -25,15 +25,16 @@ APPLY_PLANS = "apply_plans"  # file a family's, an association's or a community'
 EVALUATE_PLANS = "evaluate_plans"  # declare no conflict of interest and score plans
 VIEW_GOVERNANCE = "view_governance"  # concertation spaces, their meetings, agreements and plans
 RUN_SPACES = "run_spaces"  # members, meetings, attendance, minutes, agreements and their follow-up
+MANAGE_BUDGETS = "manage_budgets"  # programs' axes, budget lines, exchange rates, expenses, funder reports
 
 CAPABILITIES = {
     Role.ADMIN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
                  MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, KEEP_BOOKS, VIEW_CREDIT, APPLY_CREDIT, RUN_FUND,
-                 RUN_CALLS, APPLY_PLANS, EVALUATE_PLANS, VIEW_GOVERNANCE, RUN_SPACES},
+                 RUN_CALLS, APPLY_PLANS, EVALUATE_PLANS, VIEW_GOVERNANCE, RUN_SPACES, MANAGE_BUDGETS},
     # Coordinators read the books they answer for to funders; the managers keep them.
     Role.COORDINATOR: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, SET_STANDARDS, EDIT_INFRASTRUCTURE,
                        MANAGE_FORMS, VALIDATE_FIGURES, VIEW_BOOKS, VIEW_CREDIT, RUN_CALLS, APPLY_PLANS,
-                       VIEW_GOVERNANCE, RUN_SPACES},
+                       VIEW_GOVERNANCE, RUN_SPACES, MANAGE_BUDGETS},
     # Technicians write down the assembly's decision when its leaders have no account.
     # Technicians help families apply for a loan and remind them of their instalments.
     Role.TECHNICIAN: {VIEW_PEOPLE, EDIT_PEOPLE, EXPORT_PEOPLE, RECORD_FIELD, EDIT_INFRASTRUCTURE, VALIDATE_FIGURES,

@@ -155,3 +155,23 @@ class Line(models.Model):
     def amount(self):
         """Signed: debits positive, credits negative."""
         return self.debit - self.credit
+
+
+class ExchangeRate(models.Model):
+    """The soles one unit of a foreign currency was worth on a day (the SBS rate, or the bank's), as
+    recorded; an operation in that currency takes the latest rate of the week before it."""
+
+    currency = models.CharField(_("moneda"), max_length=3, default="EUR")
+    date = models.DateField(_("fecha"))
+    rate = models.DecimalField(_("soles por unidad"), max_digits=12, decimal_places=6)
+    source = models.CharField(_("fuente"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("tipo de cambio")
+        verbose_name_plural = _("tipos de cambio")
+        ordering = ["currency", "-date"]
+        constraints = [models.UniqueConstraint(fields=["currency", "date"], name="rate_once_a_day"),
+                       models.CheckConstraint(condition=models.Q(rate__gt=0), name="rate_positive")]
+
+    def __str__(self):
+        return f"{self.currency} {self.date}: {self.rate}"

@@ -173,3 +173,65 @@ def _plan(rng, actor, space, today):
                                            progress=progress, status=status,
                                            note="Avance informado a la mesa por la organización responsable.")
     return plan
+
+
+PROGRAMS = [
+    ("dausangate", "D'Ausangate", "Acting for Life", "0812", datetime.date(2025, 1, 1), datetime.date(2026, 12, 31), [
+        ("Producción y medio ambiente", ["beneficiaries", "milk-producers", "transition", "fertiliser-kg"],
+         {2025: 52000, 2026: 48000}),
+        ("Comercialización y marca D'Ausangate", [], {2025: 30000, 2026: 34000}),
+        ("Incidencia política", [], {2025: 9000, 2026: 9000}),
+        ("Acceso al crédito", ["families-with-credit", "amount-lent", "credit-par30"], {2025: 40000, 2026: 6000})]),
+    ("ecocuenca", "Ecocuenca", "AMP (primer año: 25 549 EUR)", "08", datetime.date(2025, 1, 1),
+     datetime.date(2027, 12, 31), [
+         ("i. Fortalecimiento de capacidades", ["trainings", "participants"], {2025: 11200, 2026: 12500}),
+         ("ii. Gobernanza: mesa y plan de desarrollo", [], {2025: 5349, 2026: 6000}),
+         ("iii. Acciones para el cambio", ["plans-awarded", "pes-hectares", "pes-paid-on-time"], {2025: 0, 2026: 18000}),
+         ("iv. Observatorio y sistematización", [], {2025: 9000, 2026: 7000})]),
+]
+
+
+def create_programs(rng):
+    """The two programs with their four axes, yearly budget lines in euros, the euro's rates and a
+    year and a half of expenses in soles and euros (Ecocuenca's first year: 25,549 EUR)."""
+    from minka.observatory.models import Indicator
+
+    from . import budgets
+
+    actor = get_user_model().objects.get(username="coordinador")
+    today = datetime.date.today()
+    day = datetime.date(2025, 1, 2)
+    while day <= today:  # the week's rate, around 4 soles a euro
+        budgets.record_rate(actor=actor, date=day, rate=f"{3.90 + rng.random() * 0.25:.4f}", source="SBS")
+        day += datetime.timedelta(days=7)
+    count = 0
+    for code, name, funder, place, starts_on, ends_on, axes in PROGRAMS:
+        program = budgets.create_program(actor=actor, code=code, name=name, funder=funder, starts_on=starts_on,
+                                         ends_on=ends_on, territory=Territory.objects.get(code=place))
+        program.is_demo = True
+        program.save(update_fields=["is_demo"])
+        for label, indicators, years in axes:
+            axis = budgets.add_axis(actor=actor, program=program, name=label,
+                                    indicators=list(Indicator.objects.filter(code__in=indicators)))
+            for year, amount in years.items():
+                if not amount:
+                    continue
+                line = budgets.add_line(actor=actor, axis=axis, year=year, label=f"{label} {year}", amount=amount)
+                end = min(datetime.date(year, 12, 31), today)
+                share = 0.92 if end.year < today.year else 0.6  # the last year is under way
+                spent, target = 0, amount * share
+                date = datetime.date(year, 1, 15)
+                while spent < target and date <= end:
+                    value = round(min(target - spent, rng.uniform(0.04, 0.12) * amount), 2)
+                    currency = "PEN" if rng.random() < 0.7 else "EUR"
+                    expense = budgets.spend(
+                        actor=actor, line=line, date=date, currency=currency,
+                        description=rng.choice(["Talleres y materiales", "Pasajes y viáticos", "Honorarios técnicos",
+                                                "Equipos", "Publicaciones"]),
+                        amount=f"{value * 4 if currency == 'PEN' else value:.2f}")
+                    spent += float(expense.amount_eur)
+                    count += 1
+                    date += datetime.timedelta(days=rng.randint(12, 30))
+                if year < today.year:
+                    budgets.close_line(actor=actor, line=line)
+    return count

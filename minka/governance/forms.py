@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -9,7 +11,7 @@ from minka.observatory.models import Indicator
 from minka.people.models import Organisation
 from minka.territory.models import Infrastructure, Territory, Watershed
 
-from .models import Accord, Action, Meeting, Membership, Objective, Programme, Sex, Space
+from .models import Accord, Action, Axis, BudgetLine, Expense, Meeting, Membership, Objective, Programme, Sex, Space
 
 
 def organisations_of(space):
@@ -188,3 +190,34 @@ class ActionUpdateForm(forms.Form):
     progress = forms.IntegerField(label=_("Avance (%)"), min_value=0, max_value=100)
     status = forms.ChoiceField(label=_("Estado"), choices=Action.Status.choices)
     note = forms.CharField(label=_("Qué se hizo"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BudgetLineForm(forms.Form):
+    axis = forms.ModelChoiceField(Axis.objects.none(), label=_("Eje"))
+    year = forms.IntegerField(label=_("Año"), min_value=2000, max_value=2100)
+    label = forms.CharField(label=_("Rubro"), max_length=200)
+    amount = forms.DecimalField(label=_("Presupuesto (EUR)"), min_value=0, max_digits=14, decimal_places=2)
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["axis"].queryset = program.axes.all()
+
+
+class ExpenseForm(forms.Form):
+    line = forms.ModelChoiceField(BudgetLine.objects.none(), label=_("Línea presupuestal"))
+    date = forms.DateField(label=_("Fecha"), widget=DateInput(), initial=timezone.localdate)
+    description = forms.CharField(label=_("Descripción"), max_length=200)
+    amount = forms.DecimalField(label=_("Monto"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    currency = forms.ChoiceField(label=_("Moneda"), choices=Expense.Currency.choices)
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = BudgetLine.objects.filter(axis__program=program, closed=False).select_related(
+            "axis")
+
+
+class RateForm(forms.Form):
+    date = forms.DateField(label=_("Fecha"), widget=DateInput(), initial=timezone.localdate)
+    rate = forms.DecimalField(label=_("Soles por euro"), min_value=Decimal("0.000001"), max_digits=12,
+                              decimal_places=6)
+    source = forms.CharField(label=_("Fuente"), max_length=100, required=False, initial="SBS")

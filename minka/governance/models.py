@@ -310,3 +310,83 @@ class ActionUpdate(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
+
+
+class Program(models.Model):
+    """A program reported to its funders (D'Ausangate, Ecocuenca): its axes, budget lines and expenses."""
+
+    code = models.SlugField(_("código"), max_length=40, unique=True)
+    name = models.CharField(_("nombre"), max_length=200)
+    funder = models.CharField(_("financiador"), max_length=200, blank=True)
+    territory = models.ForeignKey("territory.Territory", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("ámbito"))
+    starts_on = models.DateField(_("inicio"))
+    ends_on = models.DateField(_("fin"))
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("programa")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Axis(models.Model):
+    """An axis of intervention of a program, with the observatory's indicators it answers for."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="axes")
+    number = models.PositiveSmallIntegerField(_("número"))
+    name = models.CharField(_("eje"), max_length=200)
+    indicators = models.ManyToManyField("observatory.Indicator", blank=True, related_name="+",
+                                        verbose_name=_("indicadores"))
+
+    class Meta:
+        verbose_name = _("eje")
+        ordering = ["program", "number"]
+        constraints = [models.UniqueConstraint(fields=["program", "number"], name="axis_unique_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class BudgetLine(models.Model):
+    """What a program plans to spend on an axis in a year, in euros; a closed line takes no expense."""
+
+    axis = models.ForeignKey(Axis, on_delete=models.PROTECT, related_name="lines")
+    year = models.PositiveSmallIntegerField(_("año"))
+    label = models.CharField(_("rubro"), max_length=200)
+    amount = models.DecimalField(_("presupuesto (EUR)"), max_digits=14, decimal_places=2)
+    closed = models.BooleanField(_("cerrada"), default=False)
+
+    class Meta:
+        verbose_name = _("línea presupuestal")
+        ordering = ["axis", "year", "label"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_amount")]
+
+    def __str__(self):
+        return f"{self.year} · {self.label}"
+
+
+class Expense(models.Model):
+    """Money spent on a budget line, in soles or euros; its value in euros at the rate recorded for
+    its date is kept with the rate."""
+
+    class Currency(models.TextChoices):
+        PEN = "PEN", _("Soles (PEN)")
+        EUR = "EUR", _("Euros (EUR)")
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="expenses",
+                             verbose_name=_("línea presupuestal"))
+    date = models.DateField(_("fecha"))
+    description = models.CharField(_("descripción"), max_length=200)
+    amount = models.DecimalField(_("monto"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("moneda"), max_length=3, choices=Currency.choices)
+    rate = models.DecimalField(_("soles por euro"), max_digits=12, decimal_places=6, null=True, blank=True)
+    amount_eur = models.DecimalField(_("monto (EUR)"), max_digits=14, decimal_places=2)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("gasto")
+        ordering = ["-date", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="expense_positive")]

@@ -10,4 +10,7 @@ urlpatterns = [
     path("mesas/<slug:code>/plan/", views.development_plan, name="development_plan"),
     path("mesas/<slug:code>/archivos/<str:kind>/<int:pk>/", views.space_file, name="space_file"),
     path("publico/mesas/<slug:code>/", views.space_public, name="space_public"),
+    path("programas/", views.program_list, name="program_list"),
+    path("programas/<slug:code>/", views.program_detail, name="program_detail"),
+    path("programas/<slug:code>/informe.<str:fmt>", views.program_report, name="program_report"),
 ]

@@ -5,7 +5,7 @@ a meeting with its attendance, quorum, minutes, agreements and photos."""
 import datetime
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -270,3 +270,107 @@ def development_plan(request, code):
     return render(request, "governance/development_plan.html", {
         "space": space, "runs": runs, "plan": plan, "tree": whole, "forms": forms, "action": action,
         "target": target})
+
+
+# Programs and budgets -------------------------------------------------------------------------------
+
+def _programs(user):
+    from minka.accounts.permissions import MANAGE_BUDGETS, overlap_q
+
+    from .models import Program
+
+    return Program.objects.filter(overlap_q(user, "territory__path", MANAGE_BUDGETS))
+
+
+@login_required
+def program_list(request):
+    from minka.accounts.permissions import MANAGE_BUDGETS
+
+    from . import budgets
+
+    if not has_capability(request.user, MANAGE_BUDGETS):
+        raise Http404
+    programs = list(_programs(request.user))
+    for program in programs:
+        program.rows, program.total = budgets.execution(program)
+    return render(request, "governance/program_list.html", {"programs": programs})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_detail(request, code):
+    """A program's budget: execution by axis and year in euros, its lines and expenses, the rates of the
+    euro, and the axes' indicators against their targets; the funder report from here."""
+    from minka.accounts.permissions import MANAGE_BUDGETS
+
+    from . import budgets
+    from .forms import BudgetLineForm, ExpenseForm, RateForm
+    from .models import BudgetLine, Expense
+
+    program = get_object_or_404(_programs(request.user), code=code)
+    manages = can(request.user, MANAGE_BUDGETS, program.territory)
+    action = request.POST.get("action") if request.method == "POST" else None
+    post = request.POST if action else None
+    forms = {"line": BudgetLineForm(post if action == "line" else None, program=program),
+             "spend": ExpenseForm(post if action == "spend" else None, program=program),
+             "rate": RateForm(post if action == "rate" else None)}
+    acts = {"line": lambda data: budgets.add_line(actor=request.user, **data),
+            "spend": lambda data: budgets.spend(actor=request.user, **data),
+            "rate": lambda data: budgets.record_rate(actor=request.user, **data)}
+    if action == "close":
+        if not manages:
+            raise Http404
+        budgets.close_line(actor=request.user, line=get_object_or_404(BudgetLine, axis__program=program,
+                                                                       pk=request.POST.get("line")))
+        return redirect("program_detail", code=code)
+    if action in acts:
+        if submitted(request, forms[action], manages, acts[action]) is not None:
+            messages.success(request, _("Hecho."))
+            return redirect("program_detail", code=code)
+    elif action is not None:
+        raise Http404
+    from minka.books.models import ExchangeRate
+
+    year = _year(request)
+    rows, total = budgets.execution(program, year)
+    lines = BudgetLine.objects.filter(axis__program=program).select_related("axis").annotate(
+        spent=Sum("expenses__amount_eur")).order_by("-year", "axis__number", "label")
+    expenses = Expense.objects.filter(line__axis__program=program).select_related("line__axis").order_by("-date")
+    if year is not None:
+        lines, expenses = lines.filter(year=year), expenses.filter(line__year=year)
+    years = sorted(set(BudgetLine.objects.filter(axis__program=program).values_list("year", flat=True)), reverse=True)
+    return render(request, "governance/program_detail.html", {
+        "program": program, "manages": manages, "rows": rows, "total": total, "year": year, "years": years,
+        "lines": lines, "expenses": expenses[:50], "forms": forms, "action": action,
+        "rates": ExchangeRate.objects.filter(currency="EUR").order_by("-date")[:5],
+        "axes": budgets.axes_with_indicators(program)})
+
+
+def _year(request):
+    try:
+        return int(request.GET["año"])
+    except (KeyError, ValueError):
+        return None
+
+
+@login_required
+def program_report(request, code, fmt):
+    """The funder report: budget against spending by axis and year, and the axes' indicators against
+    their targets; XLSX or PDF (Spanish or French)."""
+    from django.conf import settings
+
+    from minka.core.pages import pdf_response, spreadsheet_response
+
+    from . import budgets
+
+    program = get_object_or_404(_programs(request.user), code=code)
+    year = _year(request)
+    report = budgets.funder_report(program, year)
+    if fmt == "pdf":
+        language = request.GET.get("lang") if request.GET.get("lang") in dict(settings.LANGUAGES) else "es"
+        return pdf_response("governance/program_report_pdf.html", report, language,
+                            f"{program.code}-{year or 'todo'}.pdf")
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    return spreadsheet_response(fmt, f"{program.code}-{year or 'todo'}", _("Informe al financiador"),
+                                budgets.REPORT_COLUMNS, budgets.report_rows(report))

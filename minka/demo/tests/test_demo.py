@@ -145,3 +145,17 @@ def test_the_mesas_of_ocongate_and_pomacanchi_have_a_year_of_meetings(demo):
         assert len(whole.children) == 3 and whole.progress is not None and whole.budget > 0
     pomacanchi = Space.objects.get(code="mcl-pomacanchi").plans.get()
     assert Action.objects.filter(programme__objective__plan=pomacanchi, pes_agreements__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_programs_budgets_by_axis_in_two_currencies(demo):
+    from minka.governance import budgets
+    from minka.governance.models import Expense, Program
+
+    for program in Program.objects.all():
+        assert program.axes.count() == 4
+    ecocuenca = Program.objects.get(code="ecocuenca")
+    rows, total = budgets.execution(ecocuenca, 2025)
+    assert total.budget == Decimal("25549.00") and 0 < total.spent <= total.budget  # its first year
+    assert set(Expense.objects.values_list("currency", flat=True)) == {"PEN", "EUR"}
+    assert not Expense.objects.filter(currency="PEN", rate__isnull=True).exists()

@@ -10,6 +10,8 @@ from django.utils import timezone
 from minka.governance import services
 from minka.governance.models import Accord, Meeting
 
+from minka.people.tests.test_browser import browser  # noqa: F401 (fixture)
+
 from .test_spaces import mesa  # noqa: F401 (fixture)
 
 
@@ -66,3 +68,28 @@ def test_from_calling_a_meeting_to_following_its_agreements(client_for, technici
     assert outsider.post(space_url, {"action": "schedule", "date": today, "place": "x", "kind": "ordinary",
                                      "agenda": "x"}).status_code == 404
     assert Meeting.objects.count() == 1
+
+
+def test_the_public_accountability_page_on_a_phone(live_server, browser, settings, technician,  # noqa: F811
+                                                   mesa):  # noqa: F811
+    from minka.people.tests.test_browser import overflowing
+
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    today = timezone.localdate()
+    meeting = services.schedule(actor=technician, space=mesa, date=today - datetime.timedelta(days=40),
+                                place="Salón comunal de Tinki", agenda="Canal")
+    meeting = services.hold(actor=technician, meeting=meeting, decisive=True, attendees=[
+        (mesa.orgs[k], f"Delegada {k}", "F") for k in ("muni", "lecheros", "tinki")])
+    services.adopt(actor=technician, meeting=meeting, text="Expediente técnico del canal de Tinki",
+                   responsible=mesa.orgs["muni"], due_on=today - datetime.timedelta(days=5))
+    services.schedule(actor=technician, space=mesa, date=today + datetime.timedelta(days=10), place="Salón municipal",
+                      agenda="Presupuesto participativo")
+    page = browser.new_page(viewport={"width": 360, "height": 740})  # no sign-in: the page is public
+    page.goto(f"{live_server.url}/publico/mesas/{mesa.code}/")
+    assert page.locator("#public-accords").inner_text().count("Expediente técnico del canal de Tinki") == 1
+    assert "vencido" in page.locator("#public-accords").inner_text()
+    assert "Salón municipal" in page.locator("#next").inner_text()
+    assert "3 / 4" in page.locator("#public-meetings").inner_text()
+    assert "Delegada" not in page.content()
+    assert overflowing(page) == []

@@ -8,7 +8,7 @@ from minka.accounts.demo import DEMO_PASSWORD, create_demo_users
 from minka.chains.demo import create_field_records, demo_technicians
 from minka.collect.standard_forms import publish_standard_forms
 from minka.credit.demo import create_fund
-from minka.governance.demo import create_spaces
+from minka.governance.demo import create_programs, create_spaces
 from minka.incentives.demo import create_call, create_scheme
 from minka.observatory.catalogue import set_program_targets
 from minka.observatory.changes import paused
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                               f"{self.deliveries} entregas a la empresa D'Ausangate, {self.loans} préstamos del fondo de innovación, "
                               f"{self.plans} planes de negocio en concurso, "
                               f"{self.agreements} acuerdos de retribución por servicios ecosistémicos, "
-                              f"{self.spaces} mesas de concertación, "
+                              f"{self.spaces} mesas de concertación, {self.expenses} gastos de los programas, "
                               f"{values} valores de indicadores ({time.monotonic() - started:.0f} s).")
         self.stdout.write(f"Usuarios de demostración (contraseña {DEMO_PASSWORD}): " + ", ".join(users))
 
@@ -72,4 +72,5 @@ class Command(BaseCommand):
         self.plans = create_call(rng)
         self.agreements = create_scheme(rng)
         self.spaces = create_spaces(rng)
+        self.expenses = create_programs(rng)
         return families, users, records, trainings, works, forms
