@@ -184,10 +184,10 @@ PROGRAMS = [
         ("Acceso al crédito", ["families-with-credit", "amount-lent", "credit-par30"], {2025: 40000, 2026: 6000})]),
     ("ecocuenca", "Ecocuenca", "AMP (primer año: 25 549 EUR)", "08", datetime.date(2025, 1, 1),
      datetime.date(2027, 12, 31), [
-         ("i. Fortalecimiento de capacidades", ["trainings", "participants"], {2025: 11200, 2026: 12500}),
-         ("ii. Gobernanza: mesa y plan de desarrollo", [], {2025: 5349, 2026: 6000}),
-         ("iii. Acciones para el cambio", ["plans-awarded", "pes-hectares", "pes-paid-on-time"], {2025: 0, 2026: 18000}),
-         ("iv. Observatorio y sistematización", [], {2025: 9000, 2026: 7000})]),
+         ("Fortalecimiento de capacidades", ["trainings", "participants"], {2025: 11200, 2026: 12500}),
+         ("Gobernanza: mesa y plan de desarrollo", [], {2025: 5349, 2026: 6000}),
+         ("Acciones para el cambio", ["plans-awarded", "pes-hectares", "pes-paid-on-time"], {2025: 0, 2026: 18000}),
+         ("Observatorio y sistematización", [], {2025: 9000, 2026: 7000})]),
 ]
 
 
