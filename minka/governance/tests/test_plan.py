@@ -20,6 +20,11 @@ day = datetime.date
 
 @pytest.fixture
 def plan(technician, mesa):  # noqa: F811
+    from django.apps import apps
+
+    from minka.observatory import catalogue
+
+    catalogue.load(apps)  # (the preloaded indicators: a module before may have flushed them)
     plan = planning.create_plan(actor=technician, space=mesa, title="Plan de desarrollo concertado de Ocongate",
                                 first_year=2025, last_year=2030, vision="Ocongate agroecológico y con agua.")
     plan.water = planning.add_objective(actor=technician, plan=plan, text="Agua para todas las comunidades",
