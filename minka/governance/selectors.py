@@ -31,3 +31,14 @@ def with_counts(spaces, today):
 
 def next_meeting(space, today):
     return space.meetings.filter(status=Meeting.Status.PLANNED, date__gte=today).order_by("date").first()
+
+
+def public_spaces(unit=None, watershed=None):
+    """The mesas of a place (and of the places inside it or above it), or of a watershed: their
+    accountability pages are public."""
+    if watershed is not None:
+        return Space.objects.filter(watershed=watershed).order_by("name")
+    codes = unit.path.strip("/").split("/")
+    above = ["/".join(codes[:n]) + "/" for n in range(1, len(codes) + 1)]
+    return Space.objects.filter(Q(territory__path__startswith=unit.path) | Q(territory__path__in=above)).order_by(
+        "name")

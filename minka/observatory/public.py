@@ -76,12 +76,14 @@ def portal(request, code="PE", shed=False):
     drawable = any(selectors.shape(child) for child in children)
     mapped = [s["indicator"] for s in sections if drawable and any(row for _child, row in s["children"])]
     chosen = next((i for i in mapped if i.code == request.GET.get("mapa")), mapped[0] if mapped else None)
+    from minka.governance.selectors import public_spaces
     from minka.incentives.selectors import public_calls
 
     return render(request, "observatory/public.html", {
         "unit": unit, "ancestors": ancestors, "children": children, "sections": sections, "shed": shed,
         "watersheds": watersheds, "data_url": public_url(unit, "datos"), "mapped": mapped, "map_indicator": chosen,
-        "calls": [] if shed else public_calls(unit)})
+        "calls": [] if shed else public_calls(unit),
+        "spaces": public_spaces(watershed=unit) if shed else public_spaces(unit)})
 
 
 HEADER = ["indicator", "indicator_name", "unit", "territory_code", "territory", "breakdown", "season", "value",

@@ -93,3 +93,10 @@ def test_the_public_accountability_page_on_a_phone(live_server, browser, setting
     assert "3 / 4" in page.locator("#public-meetings").inner_text()
     assert "Delegada" not in page.content()
     assert overflowing(page) == []
+
+
+def test_the_observatory_portal_links_the_mesas(client, mesa, places):  # noqa: F811
+    link = reverse("space_public", args=[mesa.code])
+    assert link in client.get(reverse("public_unit", args=[places["ocongate"].code])).content.decode()
+    assert link in client.get(reverse("public_unit", args=[places["quispicanchi"].code])).content.decode()
+    assert link not in client.get(reverse("public_unit", args=[places["ccatca"].code])).content.decode()
