@@ -95,6 +95,15 @@ INDICATORS = [
      "iii. Acciones para el cambio", "outcome", "Ingreso anual de los planes de negocio ganadores",
      "Revenu annuel des plans d'affaires lauréats", "Yearly income of the awarded business plans",
      "Suma del ingreso anual que la última visita de seguimiento de cada plan ganador observó (soles)."),
+    ("associations-in-mesas", "count", "participation", {"actor": "association"}, [], ["year"], "asociaciones",
+     "dausangate", "Incidencia política", "outcome", "Asociaciones que participan en las mesas de concertación",
+     "Associations participant aux tables de concertation", "Associations taking part in the round tables",
+     "Asociaciones de productores, miembros de una mesa de concertación, que asistieron a al menos una de sus sesiones "
+     "en el año (meta 10)."),
+    ("mesa-attendance", "ratio", "participation", {}, ["actor"], ["year"], "%", "ecocuenca",
+     "ii. Gobernanza", "output", "Asistencia de las organizaciones miembro a las sesiones",
+     "Présence des organisations membres aux séances", "Attendance of member organisations at meetings",
+     "Sesiones a las que asistió cada organización miembro / sesiones realizadas mientras era miembro, en el año."),
     ("pes-hectares", "sum", "agreements", {"measure": "hectares", "in_force": True}, ["actor"], [], "ha",
      "ecocuenca", "iii. Acciones para el cambio", "output", "Hectáreas bajo acuerdos de retribución",
      "Hectares sous accords de rétribution", "Hectares under PES agreements",
@@ -139,6 +148,8 @@ QUECHUA = {
     "plans-submitted": "Qhatuy llamk'ay yuyaykuna qusqa",
     "plans-awarded": "Qhatuy llamk'ay yuyaykuna atipaq",
     "plans-implemented": "Qhatuy llamk'ay yuyaykuna ruwasqa",
+    "associations-in-mesas": "Rimanakuy tantanakuykunapi kaq huñunakuykuna",
+    "mesa-attendance": "Huñunakuykunap huñunakuykunaman hamusqan",
     "plan-jobs": "Atipaq qhatuy llamk'ay yuyaykunap llamk'anankuna",
     "plan-income": "Atipaq qhatuy llamk'ay yuyaykunap watapi qullqi yaykuynin",
     "pes-hectares": "Rikch'anakuypi hectareakuna",
@@ -219,6 +230,15 @@ DEFINITIONS = {
         "visite), selon la période de leur présentation.",
         "Awarded plans whose tranches were all released (the milestone of the last one verified at a visit), by the "
         "period they were submitted in."),
+    "associations-in-mesas": (
+        "Associations de producteurs, membres d'une table de concertation, présentes à au moins une de ses séances dans "
+        "l'année (cible 10).",
+        "Producer associations, members of a round table, that attended at least one of its meetings in the year "
+        "(target 10)."),
+    "mesa-attendance": (
+        "Séances auxquelles chaque organisation membre a assisté / séances tenues pendant qu'elle était membre, dans "
+        "l'année.",
+        "Meetings each member organisation attended / meetings held while it was a member, in the year."),
     "plan-jobs": ("Somme des emplois constatés par la dernière visite de suivi de chaque plan lauréat, par type de "
                   "candidat.",
                   "Sum of the jobs found by the latest monitoring visit of each awarded plan, by applicant type."),
@@ -251,7 +271,7 @@ DAUSANGATE_TARGETS = [
     ("income-dairy", "", 0, 10), ("income-guinea-pig", "", 0, 15),
     ("beneficiaries", "chain:dairy", 0, 18), ("beneficiaries", "chain:mushroom", 0, 50),
     ("beneficiaries", "chain:native-potato", 0, 20), ("beneficiaries", "chain:restaurant", 0, 10),
-    ("families-with-credit", "", 0, 50),
+    ("families-with-credit", "", 0, 50), ("associations-in-mesas", "", 0, 10),
 ]
 
 

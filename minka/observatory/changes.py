@@ -17,16 +17,16 @@ def _batch():
     batch = getattr(_pending, "batch", None)
     if batch is None:
         batch = _pending.batch = {"households": set(), "trainings": set(), "tree": False, "full": False,
-                                  "kinds": set(), "incentives": False}
+                                  "kinds": set(), "small": False}
         transaction.on_commit(_flush)
     return batch
 
 
-def touch(households=(), trainings=(), tree=False, full=False, kind="family", incentives=False):
+def touch(households=(), trainings=(), tree=False, full=False, kind="family", small=False):
     if not settings.ANALYTICS_FOLLOW_CHANGES or getattr(_pending, "paused", False):
         return
     batch = _batch()
-    batch["incentives"] |= incentives
+    batch["small"] |= small
     if households:
         batch["kinds"].add(kind)
     batch["households"].update(h for h in households if h)
@@ -47,7 +47,7 @@ def paused():
 
 def _flush():
     batch, _pending.batch = _pending.batch, None
-    from .tasks import refresh_changes, refresh_incentives, refresh_indicators
+    from .tasks import refresh_changes, refresh_indicators, refresh_small
 
     if batch["full"]:
         refresh_indicators.enqueue()
@@ -55,8 +55,8 @@ def _flush():
     if batch["households"] or batch["trainings"] or batch["tree"]:
         refresh_changes.enqueue(sorted(batch["households"]), sorted(batch["trainings"]), batch["tree"],
                                 sorted(batch["kinds"]))
-    if batch["incentives"]:
-        refresh_incentives.enqueue()
+    if batch["small"]:
+        refresh_small.enqueue()
 
 
 # model label: how to find the family (or training) of a row of it, and what kind of change it is
@@ -73,9 +73,10 @@ TRAINING_OF = {
     "learning.Training": lambda row: row.pk,
     "learning.Participant": lambda row: row.training_id,
 }
-# the watershed's incentives: few rows, whose indicators are recomputed whole (engine.refresh_incentives)
-INCENTIVES = ["incentives.Plan", "incentives.Tranche", "incentives.Agreement", "incentives.Verification",
-              "incentives.Compliance", "incentives.PesPayment", "incentives.Scheme"]
+# the watershed's incentives and the mesas: few rows, whose indicators are recomputed whole (engine.refresh_small)
+SMALL = ["incentives.Plan", "incentives.Tranche", "incentives.Agreement", "incentives.Verification",
+         "incentives.Compliance", "incentives.PesPayment", "incentives.Scheme", "incentives.Visit",
+         "governance.Membership", "governance.Meeting", "governance.Attendance"]
 # rows whose family is one step further: found through their parent, which may be gone already
 PARENT_OF = {
     "chains.RecordValue": ("chains.Record", "record_id"),
@@ -105,8 +106,8 @@ def _changed(sender, instance, **kwargs):
                 "household_id", flat=True).first()
         if parents[key]:
             touch(households=[parents[key]], kind=HOUSEHOLD_OF[parent_label][1])
-    elif label in INCENTIVES:
-        touch(incentives=True)
+    elif label in SMALL:
+        touch(small=True)
     elif label == "territory.Territory":
         touch(tree=True)
     elif label in ("territory.Watershed", "observatory.Indicator", "chains.TransitionRule"):
@@ -121,7 +122,7 @@ def _members_changed(sender, action, **kwargs):
 def connect():
     from django.apps import apps
 
-    for label in [*HOUSEHOLD_OF, *TRAINING_OF, *PARENT_OF, *INCENTIVES, "territory.Territory", "territory.Watershed",
+    for label in [*HOUSEHOLD_OF, *TRAINING_OF, *PARENT_OF, *SMALL, "territory.Territory", "territory.Watershed",
                   "chains.TransitionRule",
                   "observatory.Indicator"]:
         model = apps.get_model(label)

@@ -117,7 +117,7 @@ TREE_MIRROR = {
 # whole again when any of them changes; a family's or an organisation's, where its place says.
 PARTY_KIND = ("CASE WHEN {t}.household_id IS NOT NULL THEN 'family' WHEN o.kind = 'association' THEN 'association' "
               "WHEN o.kind = 'community_government' THEN 'community' ELSE o.kind END")
-INCENTIVES_MIRROR = {
+SMALL_MIRROR = {
     "m_plan": (
         "plan BIGINT, household BIGINT, place BIGINT, d DATE, actor VARCHAR, awarded BOOLEAN, implemented BOOLEAN, "
         "requested DECIMAL(18,4), granted DECIMAL(18,4), jobs DECIMAL(18,4), income DECIMAL(18,4), "
@@ -147,7 +147,14 @@ INCENTIVES_MIRROR = {
         "LEFT JOIN {p}people_organisation o ON o.id = a.organisation_id "
         "LEFT JOIN {p}incentives_pespayment y ON y.verification_id = v.id", None),
 }
-MIRROR = HOUSEHOLD_MIRROR | TRAINING_MIRROR | TREE_MIRROR | INCENTIVES_MIRROR
+# The mesas' member organisations: each meeting held while they were members, attended or not.
+SMALL_MIRROR["m_participation"] = (
+    "organisation BIGINT, place BIGINT, d DATE, actor VARCHAR, meeting BIGINT, attended BOOLEAN",
+    "SELECT ms.organisation_id, o.territory_id, mt.date, o.kind, mt.id, EXISTS (SELECT 1 FROM {p}governance_attendance "
+    "a WHERE a.meeting_id = mt.id AND a.organisation_id = ms.organisation_id) FROM {p}governance_membership ms "
+    "JOIN {p}governance_meeting mt ON mt.space_id = ms.space_id JOIN {p}people_organisation o ON o.id = ms.organisation_id "
+    "WHERE mt.status = 'held' AND mt.date >= ms.joined_on AND (ms.left_on IS NULL OR mt.date <= ms.left_on)", None)
+MIRROR = HOUSEHOLD_MIRROR | TRAINING_MIRROR | TREE_MIRROR | SMALL_MIRROR
 # A whole load from PostgreSQL takes a record's family from the records already mirrored (and an
 # adopted practice's from the assessments) rather than reading those millions of rows again.
 FROM_MIRRORED = {
@@ -163,8 +170,9 @@ FROM_MIRRORED = {
 HOUSEHOLD_SOURCES = {"households", "persons", "measures", "tests", "assessments", "practices", "income", "loans"}
 TRAINING_SOURCES = {"participants", "trainings"}
 INCENTIVE_SOURCES = {"plans", "agreements", "verifications"}
+SMALL_SOURCES = INCENTIVE_SOURCES | {"participation"}  # few rows: their mirror is copied whole on a change
 DATED_SOURCES = {"measures", "tests", "assessments", "practices", "participants", "trainings", "loans"} | \
-    INCENTIVE_SOURCES
+    SMALL_SOURCES
 INCENTIVE_MEASURES = {"plans": ("requested", "granted", "jobs", "income", "measures"), "agreements": ("hectares",),
                       "verifications": ("hectares", "due", "paid")}
 SEASONAL_SOURCES = DATED_SOURCES | {"income"}
@@ -338,6 +346,13 @@ def _facts(indicator):
                f"ON h.head_of = x.household")
         if spec.get("actor"):
             where.append(f"x.actor = {_lit(spec['actor'])}")
+    elif source == "participation":  # a member organisation and a meeting of its mesa: attended or not
+        sql = ("SELECT x.organisation AS unit, x.organisation AS who, x.place, NULL::VARCHAR AS sex, "
+               f"NULL::INTEGER AS birth_year, x.d, {SEASON.format(d='x.d')} AS season, 1::DECIMAL(18,4) AS value, "
+               "x.attended AS flag, []::VARCHAR[] AS chains, NULL::INTEGER AS combo, x.actor, NULL::VARCHAR AS practice, "
+               "x.meeting AS key FROM m_participation x")
+        if spec.get("actor"):
+            where.append(f"x.actor = {_lit(spec['actor'])}")
     elif source == "participants":
         sql = (f"SELECT x.participant AS unit, x.participant AS who, x.place, x.sex, x.birth_year, x.d, "
                f"{SEASON.format(d='x.d')} AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, "
@@ -402,7 +417,7 @@ SOURCE_TABLES = {"households": {"families"}, "persons": {"families", "m_person"}
                  "income": {"families", "m_income"}, "loans": {"families", "m_loan"},
                  "participants": {"m_participant"}, "trainings": {"m_training"},
                  "plans": {"families", "m_plan"}, "agreements": {"families", "m_agreement"},
-                 "verifications": {"families", "m_verification"}}
+                 "verifications": {"families", "m_verification"}, "participation": {"m_participation"}}
 
 
 def _slice(con, indicators, skip=()):
@@ -424,7 +439,7 @@ def _late_flag(indicator):
     return None
 
 
-MERGED_SOURCES = {"measures", "tests", "practices", "loans"}  # several facts of a unit in a cell: counted once
+MERGED_SOURCES = {"measures", "tests", "practices", "loans", "participation"}  # several facts of a unit in a cell: counted once
 LATEST_SOURCES = {"assessments"}  # a unit counts by its latest fact of the period
 # What each row adds to a cell: u and uh say whether it counts its unit (one with a fact, one with
 # a fact that meets the condition), hits and facts whether it counts as a fact (meeting the
@@ -740,7 +755,7 @@ def refresh(indicators=None, reload=True, tables=()):
         if ready and not reload and tables:
             _create_mirror(con, tables)
         if reload or not ready:
-            _create_mirror(con, HOUSEHOLD_MIRROR | TRAINING_MIRROR | INCENTIVES_MIRROR)
+            _create_mirror(con, HOUSEHOLD_MIRROR | TRAINING_MIRROR | SMALL_MIRROR)
             con.execute("CREATE OR REPLACE TABLE families AS " + FAMILIES.format(where=""))
             con.execute("CREATE OR REPLACE TABLE combos (combo INTEGER, chains VARCHAR[])")
             con.execute(COMBOS)
@@ -765,13 +780,13 @@ def refresh(indicators=None, reload=True, tables=()):
     return written
 
 
-def refresh_incentives():
-    """After a business plan, a PES agreement, a verification or a payment changed: their few rows
-    copied again, and the indicators that read them recomputed."""
-    indicators = Indicator.objects.filter(source__in=INCENTIVE_SOURCES)
+def refresh_small():
+    """After a business plan, a PES agreement, a verification, a payment or a mesa's meeting changed:
+    the few rows of these sources copied again, and the indicators that read them recomputed."""
+    indicators = Indicator.objects.filter(source__in=SMALL_SOURCES)
     if not indicators.exists():
         return 0
-    return refresh(indicators, reload=False, tables=INCENTIVES_MIRROR)
+    return refresh(indicators, reload=False, tables=SMALL_MIRROR)
 
 
 def _roll_up_all(con, ids):
@@ -786,7 +801,7 @@ def _generation():
     return state.generation if state else 0
 
 
-STORE_VERSION = 6  # the store's tables as this code builds them; an older store is rebuilt
+STORE_VERSION = 7  # the store's tables as this code builds them; an older store is rebuilt
 
 
 def _ready(con):

@@ -39,6 +39,7 @@ class Indicator(TranslatedName):
         PLANS = "plans", _("Planes de negocio presentados a los concursos")
         AGREEMENTS = "agreements", _("Acuerdos de retribución por servicios ecosistémicos")
         VERIFICATIONS = "verifications", _("Verificaciones de los acuerdos y sus retribuciones")
+        PARTICIPATION = "participation", _("Asistencia de las organizaciones a las sesiones de su mesa")
 
     class Direction(models.TextChoices):
         UP = "up", _("Más es mejor")

@@ -11,8 +11,8 @@ def refresh_changes(households, trainings, tree=False, kinds=("family",)):
 
 
 @task()
-def refresh_incentives():
-    return engine.refresh_incentives()
+def refresh_small():
+    return engine.refresh_small()
 
 
 @task()
