@@ -100,3 +100,14 @@ def test_the_observatory_portal_links_the_mesas(client, mesa, places):  # noqa: 
     assert link in client.get(reverse("public_unit", args=[places["ocongate"].code])).content.decode()
     assert link in client.get(reverse("public_unit", args=[places["quispicanchi"].code])).content.decode()
     assert link not in client.get(reverse("public_unit", args=[places["ccatca"].code])).content.decode()
+
+
+def test_the_public_page_in_quechua(client, technician, mesa):  # noqa: F811
+    from django.conf import settings
+
+    services.schedule(actor=technician, space=mesa, date=timezone.localdate() + datetime.timedelta(days=3),
+                      place="Salón municipal", agenda="Presupuesto participativo")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "quz"
+    page = client.get(reverse("space_public", args=[mesa.code])).content.decode()
+    assert "Rimanakuykuna, purisqanpas" in page and "Hamuq huñunakuy" in page  # agreements, next meeting
+    assert "Acuerdos y su avance" not in page
