@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.accounts.permissions import RUN_SPACES, scope_q
 from minka.core.forms import DateInput
+from minka.incentives.models import Agreement as PesAgreement
+from minka.incentives.models import Plan as IncentivePlan
+from minka.learning.models import Training
 from minka.observatory.models import Indicator
 from minka.people.models import Organisation
 from minka.territory.models import Infrastructure, Territory, Watershed
@@ -176,13 +179,24 @@ class ActionForm(forms.Form):
     ends_on = forms.DateField(label=_("Fin"), widget=DateInput())
     works = forms.ModelMultipleChoiceField(Infrastructure.objects.none(), label=_("Obras de infraestructura"),
                                            required=False)
+    business_plans = forms.ModelMultipleChoiceField(IncentivePlan.objects.none(), label=_("Planes de negocio"),
+                                                    required=False)
+    pes_agreements = forms.ModelMultipleChoiceField(PesAgreement.objects.none(), label=_("Acuerdos de retribución"),
+                                                    required=False)
+    trainings = forms.ModelMultipleChoiceField(Training.objects.none(), label=_("Capacitaciones"), required=False)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        inside = plan.space.territory.path
         self.fields["programme"].queryset = Programme.objects.filter(objective__plan=plan).select_related("objective")
         self.fields["responsible"].queryset = organisations_of(plan.space)
-        self.fields["works"].queryset = Infrastructure.objects.filter(
-            community__path__startswith=plan.space.territory.path).order_by("name")
+        self.fields["works"].queryset = Infrastructure.objects.filter(community__path__startswith=inside).order_by("name")
+        self.fields["business_plans"].queryset = IncentivePlan.objects.filter(
+            territory__path__startswith=inside).select_related("call").order_by("call", "number")
+        self.fields["pes_agreements"].queryset = PesAgreement.objects.filter(
+            territory__path__startswith=inside).select_related("scheme").order_by("scheme", "number")
+        self.fields["trainings"].queryset = Training.objects.filter(place__path__startswith=inside).order_by(
+            "-start_date")
 
 
 class ActionUpdateForm(forms.Form):

@@ -89,7 +89,7 @@ def test_bad_input_changes_nothing(technician, officer, mesa, plan, places):  # 
     assert (real.progress, real.status, real.updates.count()) == (0, "planned", 0)
 
 
-def test_the_plan_page_and_its_public_execution(client_for, technician, officer, mesa):  # noqa: F811
+def test_the_plan_page_and_its_public_execution(client_for, technician, officer, mesa, places):  # noqa: F811
     from django.urls import reverse
 
     url = reverse("development_plan", args=[mesa.code])
@@ -101,10 +101,15 @@ def test_the_plan_page_and_its_public_execution(client_for, technician, officer,
     objective = mesa.plans.get().objectives.get()
     client.post(url, {"action": "programme", "objective": objective.pk, "name": "Riego"})
     programme = objective.programmes.get()
+    from minka.learning.models import Training
+
+    workshop = Training.objects.create(title="Taller de riego", kind="workshop", place=places["tinki"],
+                                       start_date=datetime.date(2026, 2, 1), end_date=datetime.date(2026, 2, 1))
     client.post(url, {"action": "add", "programme": programme.pk, "name": "Canal de Tinki",
                       "responsible": mesa.orgs["muni"].pk, "budget": "30000", "funding": "participatory",
-                      "starts_on": "2026-01-01", "ends_on": "2026-12-31"})
+                      "starts_on": "2026-01-01", "ends_on": "2026-12-31", "trainings": [workshop.pk]})
     canal = Action.objects.get()
+    assert list(canal.trainings.all()) == [workshop]
     page = client.post(url, {"action": "update", "target": canal.pk, "date": "2026-06-01", "progress": "80",
                              "status": "done", "note": "Casi"})
     assert "100 por ciento" in page.content.decode()
