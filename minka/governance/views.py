@@ -159,7 +159,10 @@ def meeting_detail(request, code, number):
     if action == "cancel":
         if not runs:
             raise Http404
-        services.cancel(actor=request.user, meeting=meeting)
+        try:
+            services.cancel(actor=request.user, meeting=meeting)
+        except ValidationError as error:  # already held or called off (a second click)
+            messages.error(request, " ".join(error.messages))
         return redirect("meeting_detail", code=code, number=number)
     if action in acts:
         form, act = acts[action]
