@@ -2,6 +2,7 @@
 (Ecocuenca's watershed), each with a year of meetings, their attendance, agreements and follow-up."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
@@ -218,18 +219,20 @@ def create_programs(rng):
                     continue
                 line = budgets.add_line(actor=actor, axis=axis, year=year, label=f"{label} {year}", amount=amount)
                 end = min(datetime.date(year, 12, 31), today)
-                share = 0.92 if end.year < today.year else 0.6  # the last year is under way
-                spent, target = 0, amount * share
+                share = "0.92" if end.year < today.year else "0.6"  # the last year is under way
+                spent, target = Decimal(0), Decimal(amount) * Decimal(share)
                 date = datetime.date(year, 1, 15)
-                while spent < target and date <= end:
-                    value = round(min(target - spent, rng.uniform(0.04, 0.12) * amount), 2)
+                while spent < target and date <= end:  # about 4 to 12 % of the line at a time, in euros
+                    value = min(target - spent, Decimal(amount) * Decimal(rng.randint(4, 12)) / 100)
+                    if value < 1:  # what is left is less than a euro
+                        break
                     currency = "PEN" if rng.random() < 0.7 else "EUR"
                     expense = budgets.spend(
                         actor=actor, line=line, date=date, currency=currency,
                         description=rng.choice(["Talleres y materiales", "Pasajes y viáticos", "Honorarios técnicos",
                                                 "Equipos", "Publicaciones"]),
-                        amount=f"{value * 4 if currency == 'PEN' else value:.2f}")
-                    spent += float(expense.amount_eur)
+                        amount=(value * 4 if currency == "PEN" else value).quantize(Decimal("0.01")))
+                    spent += expense.amount_eur
                     count += 1
                     date += datetime.timedelta(days=rng.randint(12, 30))
                 if year < today.year:
