@@ -74,15 +74,20 @@ def scope_q(user, field, capability=VIEW_PEOPLE):
     return query
 
 
+def around_q(field, path):
+    """A filter on a path field: the place of this path, the places inside it and those above it."""
+    codes = path.strip("/").split("/")
+    return Q(**{f"{field}__startswith": path}) | Q(**{f"{field}__in": ["/".join(codes[:n]) + "/"
+                                                                       for n in range(1, len(codes))]})
+
+
 def overlap_q(user, field, *capabilities):
     """A filter on a path field (e.g. "territory__path"): places inside the user's scope for any of the
     capabilities, or above it (a province's fund or call, for a district's technician)."""
     query = Q(pk__in=[])
     for capability in capabilities:
         for path in scope_paths(user, capability):
-            codes = path.strip("/").split("/")
-            query |= Q(**{f"{field}__startswith": path})
-            query |= Q(**{f"{field}__in": ["/".join(codes[:n]) + "/" for n in range(1, len(codes))]})
+            query |= around_q(field, path)
     return query
 
 

@@ -14,6 +14,15 @@ from .tabular import XLSX_TYPE, ImportRejected, write_csv, write_xlsx
 PAGE_SIZE = 25
 
 
+def stored_file(field):
+    """A stored file (a FileField's value) to download under its own name; none: 404."""
+    from django.http import FileResponse
+
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), filename=field.name.rsplit("/", 1)[-1])
+
+
 def pdf_response(template, context, language, filename):
     """A printable page rendered in `language` as a PDF (WeasyPrint), shown inline."""
     from django.template.loader import render_to_string

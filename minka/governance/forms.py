@@ -1,11 +1,10 @@
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minka.accounts.permissions import RUN_SPACES, scope_q
+from minka.accounts.permissions import RUN_SPACES, around_q, scope_q
 from minka.core.forms import DateInput
 from minka.incentives.models import Agreement as PesAgreement
 from minka.incentives.models import Plan as IncentivePlan
@@ -19,10 +18,7 @@ from .models import Accord, Action, Axis, BudgetLine, Expense, Meeting, Membersh
 
 def organisations_of(space):
     """The organisations of the space's place, of the places inside it and above it."""
-    codes = space.territory.path.strip("/").split("/")
-    above = ["/".join(codes[:n]) + "/" for n in range(1, len(codes))]
-    return Organisation.objects.filter(Q(territory__path__startswith=space.territory.path) |
-                                       Q(territory__path__in=above)).order_by("name")
+    return Organisation.objects.filter(around_q("territory__path", space.territory.path)).order_by("name")
 
 
 class SpaceForm(forms.Form):
@@ -88,9 +84,9 @@ class HoldForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         self.representatives = []
-        members = meeting.space.memberships.filter(
-            Q(left_on__isnull=True) | Q(left_on__gte=meeting.date), joined_on__lte=meeting.date)
-        for membership in members.select_related("organisation").prefetch_related("representatives"):
+        from .services import members_on
+
+        for membership in members_on(meeting.space, meeting.date).select_related("organisation").prefetch_related("representatives"):
             for person in membership.representatives.all():
                 if person.since <= meeting.date and (person.until is None or person.until >= meeting.date):
                     self.fields[f"rep_{person.pk}"] = forms.BooleanField(

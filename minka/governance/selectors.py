@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Count, Q
 
-from minka.accounts.permissions import VIEW_GOVERNANCE, overlap_q
+from minka.accounts.permissions import VIEW_GOVERNANCE, around_q, overlap_q
 
 from .models import Accord, Meeting, Space
 
@@ -38,7 +38,4 @@ def public_spaces(unit=None, watershed=None):
     accountability pages are public."""
     if watershed is not None:
         return Space.objects.filter(watershed=watershed).order_by("name")
-    codes = unit.path.strip("/").split("/")
-    above = ["/".join(codes[:n]) + "/" for n in range(1, len(codes) + 1)]
-    return Space.objects.filter(Q(territory__path__startswith=unit.path) | Q(territory__path__in=above)).order_by(
-        "name")
+    return Space.objects.filter(around_q("territory__path", unit.path)).order_by("name")

@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.db.models import Count, Q, Sum
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from minka.accounts.permissions import RUN_SPACES, VIEW_GOVERNANCE, can, has_capability
-from minka.core.pages import submitted
+from minka.core.pages import stored_file, submitted
 
 from . import selectors, services
 from .forms import (AccordForm, FollowUpForm, HoldForm, MeetingForm, MemberForm, PhotoForm, RepresentativeForm,
@@ -193,9 +193,7 @@ def space_file(request, code, kind, pk):
         stored = get_object_or_404(FollowUp, accord__space=space, pk=pk).evidence
     else:
         raise Http404
-    if not stored:
-        raise Http404
-    return FileResponse(stored.open("rb"), filename=stored.name.rsplit("/", 1)[-1])
+    return stored_file(stored)
 
 
 def space_public(request, code):

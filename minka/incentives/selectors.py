@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, overlap_q, scope_paths, scope_q
+from minka.accounts.permissions import APPLY_PLANS, EVALUATE_PLANS, RUN_CALLS, around_q, overlap_q, scope_paths, scope_q
 
 from .models import Call, Plan
 
@@ -26,10 +26,8 @@ def takes_part(user):
 
 def public_calls(unit):
     """The awarded calls of a place, of the places below it or above it (their results are public)."""
-    codes = unit.path.strip("/").split("/")
-    above = ["/".join(codes[:n]) + "/" for n in range(1, len(codes) + 1)]
-    return Call.objects.filter(Q(territory__path__startswith=unit.path) | Q(territory__path__in=above),
-                               status=Call.Status.AWARDED).order_by("-awarded_on")
+    return Call.objects.filter(around_q("territory__path", unit.path), status=Call.Status.AWARDED).order_by(
+        "-awarded_on")
 
 
 def schemes_for(user):

@@ -263,26 +263,22 @@ def scheme_registry(request, code, fmt):
 @login_required
 def evidence_photo(request, code, pk):
     """A verified action's photo, to those who see the scheme."""
-    from django.http import FileResponse
+    from minka.core.pages import stored_file
 
     from .models import Compliance
 
     scheme = get_object_or_404(selectors.schemes_for(request.user), code=code)
-    grade = get_object_or_404(Compliance, pk=pk, verification__agreement__scheme=scheme)
-    if not grade.photo:
-        raise Http404
-    return FileResponse(grade.photo.open("rb"), filename=grade.photo.name.rsplit("/", 1)[-1])
+    return stored_file(get_object_or_404(Compliance, pk=pk, verification__agreement__scheme=scheme).photo)
 
 
 @login_required
 def plan_attachment(request, code, number, pk):
     """A plan's document, to those who see the plan."""
-    from django.http import FileResponse
+    from minka.core.pages import stored_file
 
     call = _call(request.user, code)
     plan = get_object_or_404(selectors.plans_for(request.user, call), number=number)
-    attachment = get_object_or_404(plan.attachments, pk=pk)
-    return FileResponse(attachment.file.open("rb"), filename=attachment.file.name.rsplit("/", 1)[-1])
+    return stored_file(get_object_or_404(plan.attachments, pk=pk).file)
 
 
 @login_required
