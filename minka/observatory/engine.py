@@ -64,11 +64,12 @@ HOUSEHOLD_MIRROR = {
         "record BIGINT, household BIGINT, chain VARCHAR, purpose VARCHAR, d DATE, passed BOOLEAN",
         "SELECT r.id, r.household_id, c.code, r.purpose, r.date, r.passed FROM {p}chains_record r "
         "LEFT JOIN {p}people_valuechain c ON c.id = r.chain_id", "r.household_id"),
+    # a measure with its record's date and chain: measure indicators read it without the records
     "m_value": (
-        "record BIGINT, household BIGINT, measure VARCHAR, number DECIMAL(18,4)",
-        "SELECT v.record_id, r.household_id, m.code, v.number FROM {p}chains_recordvalue v "
+        "record BIGINT, household BIGINT, measure VARCHAR, number DECIMAL(18,4), d DATE, chain VARCHAR",
+        "SELECT v.record_id, r.household_id, m.code, v.number, r.date, c.code FROM {p}chains_recordvalue v "
         "JOIN {p}chains_record r ON r.id = v.record_id JOIN {p}chains_measure m ON m.id = v.measure_id "
-        "WHERE v.number IS NOT NULL", "r.household_id"),
+        "LEFT JOIN {p}people_valuechain c ON c.id = r.chain_id WHERE v.number IS NOT NULL", "r.household_id"),
     "m_assessment": (
         "assessment BIGINT, household BIGINT, d DATE, stage VARCHAR",
         "SELECT a.id, a.household_id, a.date, a.stage FROM {p}chains_practiceassessment a", "a.household_id"),
@@ -158,7 +159,7 @@ MIRROR = HOUSEHOLD_MIRROR | TRAINING_MIRROR | TREE_MIRROR | SMALL_MIRROR
 # A whole load from PostgreSQL takes a record's family from the records already mirrored (and an
 # adopted practice's from the assessments) rather than reading those millions of rows again.
 FROM_MIRRORED = {
-    "m_value": "SELECT v.record_id, r.household, m.code, v.number FROM pg.public.chains_recordvalue v "
+    "m_value": "SELECT v.record_id, r.household, m.code, v.number, r.d, r.chain FROM pg.public.chains_recordvalue v "
                "JOIN m_record r ON r.record = v.record_id JOIN pg.public.chains_measure m ON m.id = v.measure_id "
                "WHERE v.number IS NOT NULL",
     "m_practice": "SELECT a.assessment, a.household, a.d, p.code, p.is_fertiliser, u.symbol, x.quantity "
@@ -270,38 +271,38 @@ def _facts(indicator):
     where = []
     if source == "households":
         sql = (f"SELECT h.household AS unit, h.household AS who, {head}, NULL::DATE AS d, NULL::INTEGER AS season, "
-               f"1::DECIMAL(18,4) AS value, TRUE AS flag, h.chains, h.combo, "
+               f"1::DECIMAL(18,4) AS value, TRUE AS flag, NULL::VARCHAR AS chain, h.combo, "
                f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, h.household AS key FROM families h")
         if spec.get("chain"):
             where.append(f"list_contains(h.chains, {_lit(spec['chain'])})")
     elif source == "persons":
         sql = ("SELECT p.person AS unit, p.household AS who, h.place, p.sex, p.birth_year, NULL::DATE AS d, "
-               "NULL::INTEGER AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, h.chains, h.combo, "
+               "NULL::INTEGER AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, NULL::VARCHAR AS chain, h.combo, "
                "NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, "
                "p.person AS key FROM m_person p JOIN families h USING (household)")
         if spec.get("sex"):
             where.append(f"p.sex = {_lit(spec['sex'])}")
     elif source == "measures":
-        sql = (f"SELECT r.household AS unit, r.household AS who, {head}, r.d, {SEASON.format(d='r.d')} AS season, "
-               f"v.number AS value, {_condition(spec, 'v.number')} AS flag, [r.chain] AS chains, NULL::INTEGER AS combo, "
-               f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, r.record AS key "
-               f"FROM m_value v JOIN m_record r USING (record) JOIN families h ON h.household = r.household")
+        sql = (f"SELECT v.household AS unit, v.household AS who, {head}, v.d, {SEASON.format(d='v.d')} AS season, "
+               f"v.number AS value, {_condition(spec, 'v.number')} AS flag, v.chain, NULL::INTEGER AS combo, "
+               f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, v.record AS key "
+               f"FROM m_value v JOIN families h USING (household)")
         where.append(f"v.measure = {_lit(spec.get('measure', ''))}")
     elif source == "tests":
         sql = (f"SELECT r.household AS unit, r.household AS who, {head}, r.d, {SEASON.format(d='r.d')} AS season, "
-               f"1::DECIMAL(18,4) AS value, r.passed AS flag, [r.chain] AS chains, NULL::INTEGER AS combo, NULL::VARCHAR AS actor, "
+               f"1::DECIMAL(18,4) AS value, r.passed AS flag, r.chain, NULL::INTEGER AS combo, NULL::VARCHAR AS actor, "
                f"NULL::VARCHAR AS practice, r.record AS key FROM m_record r JOIN families h USING (household)")
         where += ["r.purpose = 'quality'", "r.passed IS NOT NULL"]
     elif source == "assessments":
         sql = (f"SELECT a.household AS unit, a.household AS who, {head}, a.d, {SEASON.format(d='a.d')} AS season, "
                f"1::DECIMAL(18,4) AS value, list_position({STAGES_SQL}, a.stage) AS grade, NULL::BOOLEAN "
-               f"AS flag, h.chains, h.combo, NULL::VARCHAR AS actor, "
+               f"AS flag, NULL::VARCHAR AS chain, h.combo, NULL::VARCHAR AS actor, "
                f"NULL::VARCHAR AS practice, a.assessment AS key FROM m_assessment a JOIN families h "
                f"USING (household)")
     elif source == "practices":
         sql = (f"SELECT x.household AS unit, x.household AS who, {head}, x.d, {SEASON.format(d='x.d')} AS season, "
                f"x.quantity AS value, {_condition(spec, 'x.quantity')} AS flag, "
-               f"h.chains, h.combo, NULL::VARCHAR AS actor, x.practice, "
+               f"NULL::VARCHAR AS chain, h.combo, NULL::VARCHAR AS actor, x.practice, "
                f"x.assessment AS key FROM m_practice x JOIN families h USING (household)")
         where.append("x.quantity IS NOT NULL")
         if "fertiliser" in spec:
@@ -313,7 +314,7 @@ def _facts(indicator):
     elif source == "income":
         filters = f"WHERE source = {_lit(spec['income_source'])}" if spec.get("income_source") else ""
         sql = (f"SELECT i.household AS unit, i.household AS who, {head}, NULL::DATE AS d, i.season, "
-               f"i.net AS value, {_condition(spec, 'i.net')} AS flag, h.chains, h.combo, "
+               f"i.net AS value, {_condition(spec, 'i.net')} AS flag, NULL::VARCHAR AS chain, h.combo, "
                f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, i.household AS key "
                f"FROM (SELECT household, season, sum(net) AS net FROM m_income {filters} GROUP BY ALL) i "
                f"JOIN families h USING (household)")
@@ -322,7 +323,7 @@ def _facts(indicator):
         flag = (f"coalesce(current_date - l.late_since > {int(Decimal(str(spec['late_days'])))}, FALSE)"
                 if "late_days" in spec else _condition(spec, value))
         sql = (f"SELECT l.household AS unit, l.household AS who, {head}, l.d, {SEASON.format(d='l.d')} AS season, "
-               f"{value} AS value, {flag} AS flag, [l.chain] AS chains, NULL::INTEGER AS combo, "
+               f"{value} AS value, {flag} AS flag, l.chain, NULL::INTEGER AS combo, "
                f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, l.loan AS key "
                f"FROM m_loan l JOIN families h USING (household)")
     elif source in INCENTIVE_SOURCES:  # a plan, an agreement or a verification, where its party is
@@ -341,7 +342,7 @@ def _facts(indicator):
             where.append("x.due > 0 AND (x.paid_on IS NOT NULL OR current_date > x.d + x.pay_within)")
         sql = (f"SELECT x.{unit} AS unit, x.{unit} AS who, x.place, h.sex, h.birth_year, x.d, "
                f"{SEASON.format(d='x.d')} AS season, {value}::DECIMAL(18,4) AS value, {' AND '.join(flag)} AS flag, "
-               f"[]::VARCHAR[] AS chains, NULL::INTEGER AS combo, x.actor, NULL::VARCHAR AS practice, x.{unit} AS key "
+               f"NULL::VARCHAR AS chain, NULL::INTEGER AS combo, x.actor, NULL::VARCHAR AS practice, x.{unit} AS key "
                f"FROM {table} x LEFT JOIN (SELECT household AS head_of, sex, birth_year FROM families) h "
                f"ON h.head_of = x.household")
         if spec.get("actor"):
@@ -349,14 +350,14 @@ def _facts(indicator):
     elif source == "participation":  # a member organisation and a meeting of its mesa: attended or not
         sql = ("SELECT x.organisation AS unit, x.organisation AS who, x.place, NULL::VARCHAR AS sex, "
                f"NULL::INTEGER AS birth_year, x.d, {SEASON.format(d='x.d')} AS season, 1::DECIMAL(18,4) AS value, "
-               "x.attended AS flag, []::VARCHAR[] AS chains, NULL::INTEGER AS combo, x.actor, NULL::VARCHAR AS practice, "
+               "x.attended AS flag, NULL::VARCHAR AS chain, NULL::INTEGER AS combo, x.actor, NULL::VARCHAR AS practice, "
                "x.meeting AS key FROM m_participation x")
         if spec.get("actor"):
             where.append(f"x.actor = {_lit(spec['actor'])}")
     elif source == "participants":
         sql = (f"SELECT x.participant AS unit, x.participant AS who, x.place, x.sex, x.birth_year, x.d, "
                f"{SEASON.format(d='x.d')} AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, "
-               f"[]::VARCHAR[] AS chains, NULL::INTEGER AS combo, x.actor, NULL::VARCHAR AS practice, x.participant AS key "
+               f"NULL::VARCHAR AS chain, NULL::INTEGER AS combo, x.actor, NULL::VARCHAR AS practice, x.participant AS key "
                f"FROM m_participant x")
         if spec.get("actor"):
             where.append(f"x.actor = {_lit(spec['actor'])}")
@@ -365,11 +366,13 @@ def _facts(indicator):
     elif source == "trainings":
         sql = (f"SELECT t.training AS unit, t.training AS who, t.place, NULL::VARCHAR AS sex, "
                f"NULL::INTEGER AS birth_year, t.d, {SEASON.format(d='t.d')} AS season, 1::DECIMAL(18,4) AS value, "
-               f"TRUE AS flag, []::VARCHAR[] AS chains, NULL::INTEGER AS combo, NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, "
+               f"TRUE AS flag, NULL::VARCHAR AS chain, NULL::INTEGER AS combo, NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, "
                f"t.training AS key FROM m_training t")
     else:
         raise ValueError(source)
-    if spec.get("chain") and source in ("measures", "tests"):
+    if spec.get("chain") and source == "measures":
+        where.append(f"v.chain = {_lit(spec['chain'])}")
+    if spec.get("chain") and source == "tests":
         where.append(f"r.chain = {_lit(spec['chain'])}")
     if spec.get("chain") and source == "loans":
         where.append(f"l.chain = {_lit(spec['chain'])}")
@@ -412,7 +415,7 @@ SLICES = {"families": "household", "m_person": "household", "m_record": "househo
 
 
 SOURCE_TABLES = {"households": {"families"}, "persons": {"families", "m_person"},
-                 "measures": {"families", "m_record", "m_value"}, "tests": {"families", "m_record"},
+                 "measures": {"families", "m_value"}, "tests": {"families", "m_record"},
                  "assessments": {"families", "m_assessment"}, "practices": {"families", "m_practice"},
                  "income": {"families", "m_income"}, "loans": {"families", "m_loan"},
                  "participants": {"m_participant"}, "trainings": {"m_training"},
@@ -603,7 +606,7 @@ def _leaf(indicator, only_changed):
                  f"FROM ({cells}) GROUP BY place, period, breakdown"]
     split = [kind for kind in indicator.periods or [] if kind in ("season", "year")]
     for name in sorted(fact_level):  # per practice, per record's chain: a unit once per value
-        attribute = "practice" if name == "practice" else "chains[1]"
+        attribute = name  # the fact's practice or chain
         if indicator.periods and not split:
             continue
         valued = f"SELECT *, {attribute} AS attribute FROM ({facts}) WHERE {attribute} IS NOT NULL"
@@ -801,7 +804,7 @@ def _generation():
     return state.generation if state else 0
 
 
-STORE_VERSION = 7  # the store's tables as this code builds them; an older store is rebuilt
+STORE_VERSION = 8  # the store's tables as this code builds them; an older store is rebuilt
 
 
 def _ready(con):
