@@ -528,37 +528,103 @@ def _fact_level(indicator):
     return chosen & ({"practice", "chain"} if indicator.source in ("measures", "tests", "loans") else {"practice"})
 
 
-def leaf_sql(indicator, only_changed=False, shared=None):
+def leaf_sql(indicator, only_changed=False, shared=None, cells=None):
     """The additive parts of one indicator per place, period and breakdown. `shared` names tables
-    that already hold some of its time-ordered facts (by the body of their window, see `_leaves`).
+    that already hold some of its time-ordered facts (by the body of their window, see `_leaves`);
+    `cells`, a table of cells it shares with other indicators (see `_shared_cells`).
 
     Facts are summed per place, period and the family's attributes (sex, age group, value chains,
     actor): a small table that the breakdowns are then read from. A counted unit (family, person,
     event) is counted once in a cell whatever the number of its facts (see `_dated_units`)."""
-    windows, select = _leaf(indicator, only_changed)
+    windows, select = _leaf(indicator, only_changed, cells)
     shared = shared or {}
     definitions = [f"{name} AS (SELECT * FROM {shared[body]})" if body in shared else f"{name} AS MATERIALIZED ({body})"
-                   for name, body in windows]
+                   for name, body in windows if not (cells and name == "timeline")]
     return (f"WITH {', '.join(definitions)} " if definitions else "") + select
 
 
 def _leaves(con, indicators, insert, only_changed=False):
     """Every indicator's leaf parts, each inserted by `insert` (an INSERT reading them as `{}`).
     Indicators that put the same facts in the same time order (the four assessment indicators read
-    one window, whatever the stage they count) share one sort of them, kept for this call only."""
-    bodies = Counter(body for indicator in indicators for _name, body in _leaf(indicator, only_changed)[0])
-    shared = {}
+    one window, whatever the stage they count) share one sort of them, and the cells added up from
+    it, kept for this call only."""
+    windows = {indicator.pk: _leaf(indicator, only_changed)[0] for indicator in indicators}
+    bodies = Counter(body for indicator in indicators for _name, body in windows[indicator.pk])
+    shared, cells, temporary = {}, {}, []
     for body, count in bodies.items():
         if count > 1:
             shared[body] = f"shared_timeline_{len(shared)}"
             con.execute(f"CREATE OR REPLACE TEMP TABLE {shared[body]} AS {body}")
+            temporary.append(shared[body])
+            sharing = [i for i in indicators if ("timeline", body) in windows[i.pk]]
+            if len(sharing) > 1:
+                table = f"shared_cells_{len(temporary)}"
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {_shared_cells(sharing, shared[body])}")
+                temporary.append(table)
+                cells.update((i.pk, table) for i in sharing)
     for indicator in indicators:
-        con.execute(insert.format(leaf_sql(indicator, only_changed, shared)))
-    for table in shared.values():
+        con.execute(insert.format(leaf_sql(indicator, only_changed, shared, cells.get(indicator.pk))))
+    for table in temporary:
         con.execute(f"DROP TABLE {table}")
 
 
-def _leaf(indicator, only_changed):
+def _kinds(indicator):
+    return indicator.periods or [None]
+
+
+# the numbers of each kind of period (see PERIOD_TEXT)
+PERIOD_RANGE = {None: "period = 0", "season": "period BETWEEN 1000000 AND 1999999",
+                "year": "period BETWEEN 2000000 AND 2999999", "quarter": "period BETWEEN 3000000 AND 3999999",
+                "month": "period >= 4000000"}
+
+
+def _cell_keys(indicators):
+    """What cells are grouped by: the place, the period and the attributes these indicators break
+    down by (months and quarters are totals only: their rows keep no attribute)."""
+    keys = ["place", "period", f"CASE WHEN {SPLIT} THEN sex END AS sex",
+            f"CASE WHEN {SPLIT} THEN {AGE.format(year=PERIOD_YEAR)} END AS age"]
+    if any("chain" in (i.breakdowns or []) and "chain" not in _fact_level(i) for i in indicators):
+        keys.append(f"CASE WHEN {SPLIT} THEN combo END AS combo")
+    if any("actor" in (i.breakdowns or []) for i in indicators):
+        keys.append(f"CASE WHEN {SPLIT} THEN actor END AS actor")
+    return keys
+
+
+LATE_COLUMN = {"assessments": "grade"}  # the column a source's late condition reads (see _late_flag)
+
+
+def _shared_cells(indicators, timeline):
+    """The cells of indicators that share a timeline, added up once: by every attribute any of them
+    breaks down by, for every kind of period any of them has, with every sum any kind reads, and by
+    the column their own condition reads when it is applied after the window (an assessment's
+    stage). Each indicator then adds these few cells up again for itself (`_from_cells`)."""
+    first = indicators[0]
+    kinds = list(dict.fromkeys(kind for indicator in indicators for kind in _kinds(indicator)))
+    late = LATE_COLUMN.get(first.source) if _late_flag(first) else None
+    _window, units = _dated_units(first, "", timeline, kinds=kinds, flag="TRUE" if late else None)
+    keys = ", ".join(_cell_keys(indicators) + ([late] if late else []))
+    sums = ", ".join(f"{aggregate} AS {column}" for column, aggregate in SUM_OF.items())
+    return " UNION ALL ".join(f"SELECT {keys}, {sums} FROM ({rows}) GROUP BY ALL" for rows in units)
+
+
+def _from_cells(indicator, cells, keys):
+    """One indicator's cells from the cells it shares (see `_shared_cells`): its own attributes,
+    periods and condition."""
+    late = _late_flag(indicator)
+    names = ", ".join(key.rsplit(" AS ", 1)[-1] for key in keys)
+    sums = []
+    for column in ["units", *NEEDED[indicator.kind]]:
+        if late and column in ("units_hit", "hits"):
+            sums.append(f"coalesce(sum({column}) FILTER (WHERE {late}), 0) AS {column}")
+        elif late and column == "v":
+            sums.append(f"sum(v) FILTER (WHERE {late}) AS v")
+        else:
+            sums.append(f"sum({column}) AS {column}")
+    where = " OR ".join(PERIOD_RANGE[kind] for kind in _kinds(indicator))
+    return f"SELECT {names}, {', '.join(sums)} FROM {cells} WHERE {where} GROUP BY ALL"
+
+
+def _leaf(indicator, only_changed, cells=None):
     """The windows (name, body) one indicator's leaf parts read, and the query of those parts."""
     facts = _facts(indicator)
     late_flag = _late_flag(indicator)
@@ -579,17 +645,12 @@ def _leaf(indicator, only_changed):
     chosen = indicator.breakdowns or []
     fact_level = _fact_level(indicator)
     persons = indicator.source == "persons"  # several persons per family: families counted distinct
-    # months and quarters are totals only: their rows keep no attribute, so they group by place alone
-    keys = ["place", "period", f"CASE WHEN {SPLIT} THEN sex END AS sex",
-            f"CASE WHEN {SPLIT} THEN {AGE.format(year=PERIOD_YEAR)} END AS age"]
-    if "chain" in chosen and "chain" not in fact_level:
-        keys.append(f"CASE WHEN {SPLIT} THEN combo END AS combo")
-    if "actor" in chosen:
-        keys.append(f"CASE WHEN {SPLIT} THEN actor END AS actor")
-    if persons:
-        keys.append("who")
-    groups = " UNION ALL ".join(f"SELECT {', '.join(keys)}, {_sums(indicator.kind)} FROM ({rows}) GROUP BY ALL"
-                                for rows in units)
+    keys = _cell_keys([indicator]) + (["who"] if persons else [])
+    if cells:
+        groups = _from_cells(indicator, cells, keys)
+    else:
+        groups = " UNION ALL ".join(f"SELECT {', '.join(keys)}, {_sums(indicator.kind)} FROM ({rows}) GROUP BY ALL"
+                                    for rows in units)
     items = "['']"
     parts = {"sex": "'sex:' || nullif(sex, '')", "age": "age", "actor": "'actor:' || actor"}
     items = "[''" + "".join(f", {parts[b]}" for b in chosen if b in parts) + "]"

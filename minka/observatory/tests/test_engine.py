@@ -88,3 +88,34 @@ def test_target_status_uses_the_visible_thresholds(places, ensure_indicators):
     target = Target(indicator=Indicator.objects.get(code="milk-producers"), territory=places["quispicanchi"],
                     baseline=Decimal(0), target=Decimal(490))
     assert [target.status(Decimal(v)) for v in (450, 300, 100)] == ["on_track", "at_risk", "off_track"]
+
+
+def test_indicators_sharing_one_sort_of_assessments_count_their_own_stage(technician, coordinator, places,
+                                                                         ensure_indicators):
+    """The assessment indicators are computed together (one sort, one set of cells by stage): each
+    still counts a family by its latest assessment of the period, at its own stage."""
+    Indicator.objects.create(code="organic-families", name="organic", kind="count", source="assessments",
+                             spec={"stage": "organic"}, breakdowns=["sex"], periods=["season", "year"])
+    Indicator.objects.create(code="organic-share", name="organic share", kind="share", source="assessments",
+                             spec={"stage": "organic"}, periods=["year"])
+    compost = Practice.objects.get(code="compost")
+    a, b = register(technician, places["tinki"], name="A"), register(technician, places["pacchanta"], name="B")
+    c = register(coordinator, places["ccopi"], name="C")
+    for household, day, stage in [(a, (2022, 3, 1), "transition"), (a, (2022, 6, 1), "organic"),
+                                  (b, (2022, 4, 1), "organic"), (b, (2022, 5, 1), "conventional"),
+                                  (c, (2022, 9, 1), "agroecological")]:
+        assessment = chains.assess_practices(actor=technician if household != c else coordinator,
+                                             household=household, date=datetime.date(*day),
+                                             adopted={compost: Decimal("10")})
+        assessment.stage = stage
+        assessment.save()
+    engine.refresh()
+    ocongate, province = places["ocongate"], places["quispicanchi"]
+    # 2021-22: A ends organic, B conventional (both in Ocongate); 2022-23: C agroecological (Ccatca).
+    assert [value("transition", ocongate, 2021), value("transition-share", ocongate, 2021)] == [1, 50]
+    assert [value("organic-families", ocongate, 2021), value("organic-families", province, 2022)] == [1, 0]
+    assert value("organic-families", ocongate, 2021, "sex:F") == 1
+    # The calendar year 2022 holds all five assessments: A organic, B conventional, C agroecological.
+    assert [value("transition", province, "Y2022"), value("organic-families", province, "Y2022")] == [2, 1]
+    assert value("organic-share", province, "Y2022").quantize(Decimal("0.1")) == Decimal("33.3")
+    assert value("transition", province, "Y2022", "chain:milk") == 2
