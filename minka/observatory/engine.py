@@ -793,6 +793,10 @@ def _build_tree(con):
         FROM m_member m JOIN m_watershed s ON s.id = m.watershed,
              unnest(string_split(trim(s.path, '/'), '/')) AS u(code)
         JOIN m_watershed w ON w.code = u.code""")
+    # the nearest unit above the fine ones (a community's district), where months and quarters start
+    con.execute("""
+        CREATE OR REPLACE TABLE coarse AS SELECT a.place, arg_max(a.node, length(t.path)) AS node
+        FROM anc a JOIN m_territory t ON t.id = a.node WHERE a.node_kind = 't' AND NOT a.fine GROUP BY a.place""")
 
 
 LEAF = "indicator INTEGER, place BIGINT, period VARCHAR, breakdown VARCHAR, num DECIMAL(38,4), " \
@@ -853,11 +857,34 @@ def refresh_small():
     return refresh(indicators, reload=False, tables=SMALL_MIRROR)
 
 
-def _roll_up_all(con, ids):
-    """The leaf's parts of these indicators added up to every unit (`cube`, for this refresh only)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE cube AS " + ROLL_UP.format(
-        leaf="leaf", where="AND list_contains($1, l.indicator)", having=CELLS_WITH_FAMILIES) + " ORDER BY indicator",
-        [ids])
+def _roll_up_all(con, ids, compact=True):
+    """The leaf's parts of these indicators added up to every unit (`cube`, for this refresh only).
+    `compact`: the leaf holds each of their cells in one row (it does after a refresh, not after
+    changes were appended).
+
+    Most cells are a fine unit's (a community's seasons and years): when no fine unit lies inside
+    another, they are the leaf's rows as they are. The units above are added up from the parts first
+    summed at the nearest of them (a community's district), a few times fewer rows than the leaf;
+    watersheds through each community's watersheds and those above them."""
+    chosen = "list_contains($1, l.indicator)"
+    con.execute("CREATE OR REPLACE TEMP TABLE cube (indicator INTEGER, node_kind VARCHAR, node BIGINT, period VARCHAR, "
+                "breakdown VARCHAR, num DECIMAL(38,4), den DECIMAL(38,4), n BIGINT)")
+    nested = con.execute("SELECT count(*) FROM anc WHERE node_kind = 't' AND fine AND node <> place").fetchone()[0]
+    if compact and not nested:  # (months and quarters start above the fine units)
+        con.execute(f"""
+            INSERT INTO cube SELECT l.indicator, 't', l.place, l.period, l.breakdown, l.num, l.den, l.n FROM leaf l
+            JOIN anc a ON a.place = l.place AND a.node_kind = 't' AND a.node = l.place AND a.fine
+            WHERE {chosen} AND left(l.period, 1) NOT IN ('M', 'Q') AND l.n <> 0""", [ids])
+    else:
+        con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where=f"AND a.node_kind = 't' AND a.fine AND {chosen}",
+                                                         having=CELLS_WITH_FAMILIES), [ids])
+    con.execute(f"""
+        INSERT INTO cube SELECT c.indicator, 't', a.node, c.period, c.breakdown, sum(c.num), sum(c.den), sum(c.n)::BIGINT
+        FROM (SELECT l.indicator, k.node AS place, l.period, l.breakdown, sum(l.num) AS num, sum(l.den) AS den,
+                     sum(l.n) AS n FROM leaf l JOIN coarse k USING (place) WHERE {chosen} GROUP BY ALL) c
+        JOIN anc a ON a.place = c.place AND a.node_kind = 't' GROUP BY ALL HAVING sum(c.n) <> 0""", [ids])
+    con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where=f"AND a.node_kind = 'w' AND {chosen}",
+                                                     having=CELLS_WITH_FAMILIES), [ids])
 
 
 def _generation():
@@ -865,7 +892,7 @@ def _generation():
     return state.generation if state else 0
 
 
-STORE_VERSION = 8  # the store's tables as this code builds them; an older store is rebuilt
+STORE_VERSION = 9  # the store's tables as this code builds them; an older store is rebuilt
 
 
 def _ready(con):
@@ -954,7 +981,7 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
                  con.execute("SELECT count(*) FROM delta").fetchone()[0], time.monotonic() - started)
         if tree:
             everything = list(Indicator.objects.all())
-            _roll_up_all(con, [i.pk for i in everything])
+            _roll_up_all(con, [i.pk for i in everything], compact=False)
             return _write_all(con, everything, generation)
         con.execute("CREATE OR REPLACE TEMP TABLE moved AS " + ROLL_UP.format(
             leaf="delta", where="", having="sum(l.num) <> 0 OR sum(l.den) <> 0 OR sum(l.n) <> 0"))

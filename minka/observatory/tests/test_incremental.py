@@ -269,3 +269,30 @@ def test_committed_changes_refresh_the_values_the_same_way(settings):
         with pytest.raises(IntegrityError):  # and its constraints hold
             with transaction.atomic():
                 Value.objects.create(indicator=Indicator.objects.first(), numerator=1)
+
+
+def test_a_sector_inside_a_community_adds_up_into_it(technician, coordinator, places, indicators, settings,
+                                                     django_capture_on_commit_callbacks):
+    """Fine units may hold others (a community's sectors): a community's figures include its
+    sectors', months start at the district, after a refresh and after a family moves out."""
+    settings.ANALYTICS_FOLLOW_CHANGES = True
+    tinki = places["tinki"]
+    with django_capture_on_commit_callbacks(execute=True):
+        sector = territory.create_territory(kind="sector", code="081210-C01-S1", name="Sector alto", parent=tinki)
+        a, b = register(technician, tinki, name="A"), register(technician, sector, name="B")
+        for household, litres in [(a, "100"), (b, "40")]:
+            milk_record(technician, household, datetime.date(2023, 9, 5), litres)
+    engine.refresh()
+    assert [value("milk-volume", unit, "S2023") for unit in (sector, tinki, places["ocongate"])] == [40, 140, 140]
+    assert value("milk-volume", tinki, "M2023-09") is None and value("milk-volume", places["ocongate"],
+                                                                    "M2023-09") == 140
+    with django_capture_on_commit_callbacks(execute=True):  # the tree does not change, the family does
+        people.update_household(actor=coordinator, household=b, fields={"community": places["pacchanta"]})
+    assert [value("milk-volume", unit, "S2023") for unit in (sector, tinki, places["pacchanta"])] == [None, 100, 40]
+    with django_capture_on_commit_callbacks(execute=True):  # a new sector: the tree is added up again
+        other = territory.create_territory(kind="sector", code="081210-C02-S1", name="Sector bajo",
+                                           parent=places["pacchanta"])
+    incremental = snapshot()
+    engine.refresh()
+    assert incremental == snapshot() and other.pk
+    assert value("beneficiaries", places["quispicanchi"]) == 2
