@@ -1038,8 +1038,9 @@ def _write_all(con, indicators, generation):
     ids = [i.pk for i in indicators]
     select = _value_select("cube", _with_denominator(indicators)) + " WHERE list_contains($1, indicator)"
     if _attachable() and set(ids) >= set(Indicator.objects.values_list("pk", flat=True)):
-        _swap_values(con, select, ids, generation)
-        return con.execute("SELECT count(*) FROM cube WHERE list_contains($1, indicator)", [ids]).fetchone()[0]
+        written = con.execute("SELECT count(*) FROM cube WHERE list_contains($1, indicator)", [ids]).fetchone()[0]
+        _swap_values(con, select, ids, generation, written)
+        return written
     if _attachable():
         con.execute("BEGIN")
         con.execute(f"DELETE FROM pg.public.observatory_value WHERE indicator_id IN ({', '.join(map(str, ids)) or 0})")
@@ -1054,7 +1055,7 @@ def _write_all(con, indicators, generation):
         return written
 
 
-def _swap_values(con, select, ids, generation):
+def _swap_values(con, select, ids, generation, count):
     """Every value at once on PostgreSQL: written into a new table without indexes, indexed like the
     table pages read (same index and constraint names), then put in its place in one short
     transaction. Pages read the old values until the swap; deleting and reindexing millions of rows
@@ -1063,13 +1064,15 @@ def _swap_values(con, select, ids, generation):
                "AND tablename = 'observatory_value'")
     indexes = con.execute(f"SELECT * FROM postgres_query('pg', {_lit(listing)})").fetchall()
     con.execute(f"CALL postgres_execute('pg', {_lit(NEW_VALUES)})")
-    # ids are numbered here rather than drawn one by one from the table's sequence, which then
-    # starts after them; indexes are sorted in memory rather than in temporary files
+    # Values are written in the order of the unique keys, ids numbered along, rather than drawn one
+    # by one from the table's sequence (which then starts after them): PostgreSQL finds its index
+    # builds' input already sorted (codes compare by bytes there, as here), sorted in memory, and a
+    # unit's values lie together on disk, where a page reads them.
     con.execute(f"INSERT INTO pg.public.observatory_value_new (id, {VALUE_COLUMNS}) "
-                f"SELECT row_number() OVER () AS id, * FROM ({select})", [ids])
+                f"SELECT row_number() OVER () AS id, * FROM ({select} ORDER BY territory NULLS LAST, watershed, "
+                f"indicator, period, breakdown)", [ids])
     build = ["SET maintenance_work_mem = '1GB'",
-             "SELECT setval(pg_get_serial_sequence('observatory_value_new', 'id'), "
-             "(SELECT coalesce(max(id), 0) + 1 FROM observatory_value_new), false)"]
+             f"SELECT setval(pg_get_serial_sequence('observatory_value_new', 'id'), {int(count) + 1}, false)"]
     rename = []
     for name, definition in indexes:
         if name == "observatory_value_pkey":

@@ -150,7 +150,7 @@ class Value(models.Model):
                                   db_constraint=False, db_index=False)
     watershed = models.ForeignKey(Watershed, on_delete=models.CASCADE, related_name="+", null=True, blank=True,
                                   db_constraint=False, db_index=False)
-    period = models.CharField(max_length=12, blank=True)
+    period = models.CharField(max_length=12, blank=True)  # (codes in byte order on PostgreSQL: migration 0013)
     breakdown = models.CharField(max_length=48, blank=True)
     numerator = models.DecimalField(max_digits=20, decimal_places=4)
     denominator = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
