@@ -49,6 +49,9 @@ LOAN_MEASURES = ("amount", "outstanding")
 
 # table: (columns, SELECT in the operational database, the column that says whose rows they are)
 HOUSEHOLD_MIRROR = {
+    "m_person": (
+        "person BIGINT, household BIGINT, sex VARCHAR, birth_year INTEGER, head BOOLEAN",
+        "SELECT p.id, p.household_id, p.sex, p.birth_year, p.role = 'head' FROM {p}people_person p", "p.household_id"),
     "m_household": (
         "household BIGINT, place BIGINT, sex VARCHAR, birth_year INTEGER",
         "SELECT h.id, h.community_id, p.sex, p.birth_year FROM {p}people_household h "
@@ -57,9 +60,6 @@ HOUSEHOLD_MIRROR = {
         "household BIGINT, chain VARCHAR",
         "SELECT e.household_id, c.code FROM {p}people_enrolment e JOIN {p}people_valuechain c ON c.id = e.chain_id "
         "WHERE e.until IS NULL", "e.household_id"),
-    "m_person": (
-        "person BIGINT, household BIGINT, sex VARCHAR, birth_year INTEGER",
-        "SELECT p.id, p.household_id, p.sex, p.birth_year FROM {p}people_person p", "p.household_id"),
     "m_record": (
         "record BIGINT, household BIGINT, chain VARCHAR, purpose VARCHAR, d DATE, passed BOOLEAN",
         "SELECT r.id, r.household_id, c.code, r.purpose, r.date, r.passed FROM {p}chains_record r "
@@ -67,7 +67,8 @@ HOUSEHOLD_MIRROR = {
     # a measure with its record's date and chain: measure indicators read it without the records
     "m_value": (
         "record BIGINT, household BIGINT, measure VARCHAR, number DECIMAL(18,4), d DATE, chain VARCHAR",
-        "SELECT v.record_id, r.household_id, m.code, v.number, r.date, c.code FROM {p}chains_recordvalue v "
+        "SELECT v.record_id, r.household_id, m.code AS measure, v.number, r.date, c.code AS chain "
+        "FROM {p}chains_recordvalue v "
         "JOIN {p}chains_record r ON r.id = v.record_id JOIN {p}chains_measure m ON m.id = v.measure_id "
         "LEFT JOIN {p}people_valuechain c ON c.id = r.chain_id WHERE v.number IS NOT NULL", "r.household_id"),
     "m_assessment": (
@@ -156,9 +157,12 @@ SMALL_MIRROR["m_participation"] = (
     "JOIN {p}governance_meeting mt ON mt.space_id = ms.space_id JOIN {p}people_organisation o ON o.id = ms.organisation_id "
     "WHERE mt.status = 'held' AND mt.date >= ms.joined_on AND (ms.left_on IS NULL OR mt.date <= ms.left_on)", None)
 MIRROR = HOUSEHOLD_MIRROR | TRAINING_MIRROR | TREE_MIRROR | SMALL_MIRROR
-# A whole load from PostgreSQL takes a record's family from the records already mirrored (and an
-# adopted practice's from the assessments) rather than reading those millions of rows again.
+# A whole load from PostgreSQL takes a record's family from the records already mirrored (an adopted
+# practice's from the assessments, a family's head from the persons) rather than reading those
+# millions of rows again.
 FROM_MIRRORED = {
+    "m_household": "SELECT h.id, h.community_id, p.sex, p.birth_year FROM pg.public.people_household h "
+                   "LEFT JOIN m_person p ON p.household = h.id AND p.head",
     "m_value": "SELECT v.record_id, r.household, m.code, v.number, r.d, r.chain FROM pg.public.chains_recordvalue v "
                "JOIN m_record r ON r.record = v.record_id JOIN pg.public.chains_measure m ON m.id = v.measure_id "
                "WHERE v.number IS NOT NULL",
@@ -892,7 +896,7 @@ def _generation():
     return state.generation if state else 0
 
 
-STORE_VERSION = 9  # the store's tables as this code builds them; an older store is rebuilt
+STORE_VERSION = 10  # the store's tables as this code builds them; an older store is rebuilt
 
 
 def _ready(con):
