@@ -446,6 +446,7 @@ def _late_flag(indicator):
     return None
 
 
+ACTOR_SOURCES = {"participants", "participation"} | INCENTIVE_SOURCES  # facts with an actor type
 MERGED_SOURCES = {"measures", "tests", "practices", "loans", "participation"}  # several facts of a unit in a cell: counted once
 LATEST_SOURCES = {"assessments"}  # a unit counts by its latest fact of the period
 # What each row adds to a cell: u and uh say whether it counts its unit (one with a fact, one with
@@ -507,7 +508,10 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None, flag=None
     else:  # every fact adds its value; the unit is counted at its first fact, and first fact meeting the condition
         neighbours = (f"lag(m) OVER ({window}) AS other_m, max(CASE WHEN flag THEN m END) OVER ({window} "
                       f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS other_hit_m")
-    months = f"SELECT *, (year(d) * 12 + month(d) - 1)::INTEGER AS m FROM ({facts})"
+    # what the window sorts carries only what is read after it (a narrower sort is a faster one); a
+    # paired change is of income only, never of dated facts: these have no base
+    unread = "who, season, chain, practice, before" + ("" if indicator.source in ACTOR_SOURCES else ", actor")
+    months = f"SELECT * EXCLUDE ({unread}), (year(d) * 12 + month(d) - 1)::INTEGER AS m FROM ({facts})"
     body = f"SELECT *, {neighbours} FROM ({months})"
     timeline = f"(SELECT * REPLACE ({flag} AS flag) FROM {name})" if flag else name
     queries = []
@@ -517,10 +521,10 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None, flag=None
         if latest:
             adds = (f"{edge} AS u, {edge} AND flag AS uh, CASE WHEN {edge} AND flag THEN value END AS v, "
                     f"{edge} AND flag AS hits, {edge} AS facts, CASE WHEN {edge} THEN value END AS total, "
-                    f"CASE WHEN {edge} THEN before END AS base")
+                    "NULL::DECIMAL(18,4) AS base")
         else:
             adds = (f"{edge} AS u, flag AND {edge_hit} AS uh, CASE WHEN flag THEN value END AS v, flag AS hits, "
-                    f"TRUE AS facts, value AS total, before AS base")
+                    f"TRUE AS facts, value AS total, NULL::DECIMAL(18,4) AS base")
         queries.append(f"SELECT * EXCLUDE (m, other_m, other_hit_m), {period(kind, 'm')} AS period, {adds} "
                        f"FROM {timeline}")
     return (name, body), queries
