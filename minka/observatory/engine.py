@@ -502,7 +502,9 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None, flag=None
             return f"CASE WHEN {column} IS NULL THEN NULL ELSE 0 END"
         return PERIOD_OF[kind].format(m=column)
 
-    window = f"PARTITION BY {partition} ORDER BY d, key"
+    # The latest fact is the latest by date (then by id); to count a unit once, the month is enough:
+    # whichever of its facts of a month comes first, one of them does.
+    window = f"PARTITION BY {partition} ORDER BY {'d, key' if latest else 'm'}"
     if latest:  # the fact that counts is the unit's latest of the period
         neighbours = f"lead(m) OVER ({window}) AS other_m, NULL::INTEGER AS other_hit_m"
     else:  # every fact adds its value; the unit is counted at its first fact, and first fact meeting the condition
@@ -510,7 +512,8 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None, flag=None
                       f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS other_hit_m")
     # what the window sorts carries only what is read after it (a narrower sort is a faster one); a
     # paired change is of income only, never of dated facts: these have no base
-    unread = "who, season, chain, practice, before" + ("" if indicator.source in ACTOR_SOURCES else ", actor")
+    unread = "who, season, chain, practice, before" + ("" if indicator.source in ACTOR_SOURCES else ", actor") + \
+        ("" if latest else ", d, key") + (", sex, birth_year, combo" if partition != "unit" else "")
     months = f"SELECT * EXCLUDE ({unread}), (year(d) * 12 + month(d) - 1)::INTEGER AS m FROM ({facts})"
     body = f"SELECT *, {neighbours} FROM ({months})"
     timeline = f"(SELECT * REPLACE ({flag} AS flag) FROM {name})" if flag else name
