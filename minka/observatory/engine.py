@@ -505,8 +505,11 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None, flag=None
     # The latest fact is the latest by date (then by id); to count a unit once, the month is enough:
     # whichever of its facts of a month comes first, one of them does.
     window = f"PARTITION BY {partition} ORDER BY {'d, key' if latest else 'm'}"
+    every = _every_fact_meets(indicator)
     if latest:  # the fact that counts is the unit's latest of the period
         neighbours = f"lead(m) OVER ({window}) AS other_m, NULL::INTEGER AS other_hit_m"
+    elif every:  # the first fact meeting the condition is the first fact (the months are in order)
+        neighbours = f"lag(m) OVER ({window}) AS other_m, NULL::INTEGER AS other_hit_m"
     else:  # every fact adds its value; the unit is counted at its first fact, and first fact meeting the condition
         neighbours = (f"lag(m) OVER ({window}) AS other_m, max(CASE WHEN flag THEN m END) OVER ({window} "
                       f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS other_hit_m")
@@ -520,7 +523,7 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None, flag=None
     queries = []
     for kind in kinds or [None]:
         edge = f"(({period(kind, 'other_m')}) IS DISTINCT FROM ({period(kind, 'm')}))"
-        edge_hit = f"(({period(kind, 'other_hit_m')}) IS DISTINCT FROM ({period(kind, 'm')}))"
+        edge_hit = f"(({period(kind, 'other_m' if every else 'other_hit_m')}) IS DISTINCT FROM ({period(kind, 'm')}))"
         if latest:
             adds = (f"{edge} AS u, {edge} AND flag AS uh, CASE WHEN {edge} AND flag THEN value END AS v, "
                     f"{edge} AND flag AS hits, {edge} AS facts, CASE WHEN {edge} THEN value END AS total, "
@@ -531,6 +534,13 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None, flag=None
         queries.append(f"SELECT * EXCLUDE (m, other_m, other_hit_m), {period(kind, 'm')} AS period, {adds} "
                        f"FROM {timeline}")
     return (name, body), queries
+
+
+def _every_fact_meets(indicator):
+    """Whether the indicator's condition holds for every fact of a source counted once per period
+    (no bound on the quantity): its first fact meeting the condition is then simply its first."""
+    return indicator.source in ("measures", "practices", "loans") and not \
+        {"min", "max", "late_days"} & set(indicator.spec or {})
 
 
 def _fact_level(indicator):
