@@ -40,6 +40,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from minka.chains.models import IncomeSource, Measure, Practice, Unit
+from minka.people.models import Person, ValueChain
+
 from .models import EngineState, Indicator, Value
 
 log = logging.getLogger(__name__)
@@ -50,32 +53,32 @@ LOAN_MEASURES = ("amount", "outstanding")
 # table: (columns, SELECT in the operational database, the column that says whose rows they are)
 HOUSEHOLD_MIRROR = {
     "m_person": (
-        "person BIGINT, household BIGINT, sex VARCHAR, birth_year INTEGER, head BOOLEAN",
+        "person BIGINT, household BIGINT, sex sex_code, birth_year INTEGER, head BOOLEAN",
         "SELECT p.id, p.household_id, p.sex, p.birth_year, p.role = 'head' FROM {p}people_person p", "p.household_id"),
     "m_household": (
-        "household BIGINT, place BIGINT, sex VARCHAR, birth_year INTEGER",
+        "household BIGINT, place BIGINT, sex sex_code, birth_year INTEGER",
         "SELECT h.id, h.community_id, p.sex, p.birth_year FROM {p}people_household h "
         "LEFT JOIN {p}people_person p ON p.household_id = h.id AND p.role = 'head'", "h.id"),
     "m_enrolment": (
-        "household BIGINT, chain VARCHAR",
+        "household BIGINT, chain chain_code",
         "SELECT e.household_id, c.code FROM {p}people_enrolment e JOIN {p}people_valuechain c ON c.id = e.chain_id "
         "WHERE e.until IS NULL", "e.household_id"),
     "m_record": (
-        "record BIGINT, household BIGINT, chain VARCHAR, purpose VARCHAR, d DATE, passed BOOLEAN",
+        "record BIGINT, household BIGINT, chain chain_code, purpose purpose_code, d DATE, passed BOOLEAN",
         "SELECT r.id, r.household_id, c.code, r.purpose, r.date, r.passed FROM {p}chains_record r "
         "LEFT JOIN {p}people_valuechain c ON c.id = r.chain_id", "r.household_id"),
     # a measure with its record's date and chain: measure indicators read it without the records
     "m_value": (
-        "record BIGINT, household BIGINT, measure VARCHAR, number DECIMAL(18,4), d DATE, chain VARCHAR",
+        "record BIGINT, household BIGINT, measure measure_code, number DECIMAL(18,4), d DATE, chain chain_code",
         "SELECT v.record_id, r.household_id, m.code AS measure, v.number, r.date, c.code AS chain "
         "FROM {p}chains_recordvalue v "
         "JOIN {p}chains_record r ON r.id = v.record_id JOIN {p}chains_measure m ON m.id = v.measure_id "
         "LEFT JOIN {p}people_valuechain c ON c.id = r.chain_id WHERE v.number IS NOT NULL", "r.household_id"),
     "m_assessment": (
-        "assessment BIGINT, household BIGINT, d DATE, stage VARCHAR",
+        "assessment BIGINT, household BIGINT, d DATE, stage stage_code",
         "SELECT a.id, a.household_id, a.date, a.stage FROM {p}chains_practiceassessment a", "a.household_id"),
     "m_practice": (
-        "assessment BIGINT, household BIGINT, d DATE, practice VARCHAR, fertiliser BOOLEAN, unit VARCHAR, "
+        "assessment BIGINT, household BIGINT, d DATE, practice practice_code, fertiliser BOOLEAN, unit unit_code, "
         "quantity DECIMAL(18,4)",
         "SELECT a.id, a.household_id, a.date, p.code, p.is_fertiliser, u.symbol, x.quantity "
         "FROM {p}chains_adoptedpractice x JOIN {p}chains_practiceassessment a ON a.id = x.assessment_id "
@@ -83,7 +86,7 @@ HOUSEHOLD_MIRROR = {
         "a.household_id"),
     # the fund's loans to families: the amount, what is owed today and since when an instalment is unpaid
     "m_loan": (
-        "loan BIGINT, household BIGINT, chain VARCHAR, d DATE, amount DECIMAL(18,4), outstanding DECIMAL(18,4), "
+        "loan BIGINT, household BIGINT, chain chain_code, d DATE, amount DECIMAL(18,4), outstanding DECIMAL(18,4), "
         "late_since DATE",
         "SELECT l.id, l.household_id, c.code, l.disbursed_on, l.amount, "
         "CASE WHEN l.status = 'active' THEN l.outstanding ELSE 0 END, "
@@ -92,7 +95,7 @@ HOUSEHOLD_MIRROR = {
         "FROM {p}credit_loan l LEFT JOIN {p}people_valuechain c ON c.id = l.chain_id "
         "WHERE l.household_id IS NOT NULL", "l.household_id"),
     "m_income": (
-        "household BIGINT, season INTEGER, source VARCHAR, net DECIMAL(18,4)",
+        "household BIGINT, season INTEGER, source source_code, net DECIMAL(18,4)",
         "SELECT s.household_id, s.season, src.code, l.income - l.costs FROM {p}chains_incomeline l "
         "JOIN {p}chains_incomesurvey s ON s.id = l.survey_id JOIN {p}chains_incomesource src ON src.id = l.source_id",
         "s.household_id"),
@@ -157,6 +160,20 @@ SMALL_MIRROR["m_participation"] = (
     "JOIN {p}governance_meeting mt ON mt.space_id = ms.space_id JOIN {p}people_organisation o ON o.id = ms.organisation_id "
     "WHERE mt.status = 'held' AND mt.date >= ms.joined_on AND (ms.left_on IS NULL OR mt.date <= ms.left_on)", None)
 MIRROR = HOUSEHOLD_MIRROR | TRAINING_MIRROR | TREE_MIRROR | SMALL_MIRROR
+# The codes repeated in millions of a family's mirrored rows are DuckDB ENUMs (a byte per row where a
+# text would be stored and compressed again; compared with text as text is), their members read at
+# each whole load. A change bringing a code added since (a new value chain, measure or practice)
+# cannot be mirrored into them: the store is then rebuilt (see refresh_changes).
+CODE_TYPES = {
+    "chain_code": lambda: ValueChain.objects.values_list("code", flat=True),
+    "measure_code": lambda: Measure.objects.values_list("code", flat=True),
+    "practice_code": lambda: Practice.objects.values_list("code", flat=True),
+    "unit_code": lambda: Unit.objects.values_list("symbol", flat=True),
+    "source_code": lambda: IncomeSource.objects.values_list("code", flat=True),
+    "purpose_code": lambda: Measure.Purpose.values,
+    "stage_code": lambda: STAGES,
+    "sex_code": lambda: [*Person.Sex.values, ""],
+}
 # A whole load from PostgreSQL takes a record's family from the records already mirrored (an adopted
 # practice's from the assessments, a family's head from the persons) rather than reading those
 # millions of rows again.
@@ -186,13 +203,27 @@ SEASON = "CASE WHEN month({d}) >= 8 THEN year({d}) ELSE year({d}) - 1 END"
 # Each family once, with what every indicator breaks down by: its place, its head's sex and birth year,
 # its open value chains (rebuilt with the mirror; the rows of changed families are replaced).
 # Families' sets of chains are few: each family points to its set (combo), breakdowns read the set once.
-FAMILIES = ("SELECT h.household, h.place, h.sex, h.birth_year, coalesce(e.chains, []::VARCHAR[]) AS chains, "
-            "NULL::INTEGER AS combo FROM m_household h LEFT JOIN (SELECT household, list(chain ORDER BY chain) AS "
-            "chains FROM m_enrolment {where} GROUP BY household) e USING (household) {where}")
+FAMILIES = "household BIGINT, place BIGINT, sex sex_code, birth_year INTEGER, combo INTEGER"
+FAMILY_CHAINS = ("SELECT h.household, h.place, h.sex, h.birth_year, coalesce(e.chains, []::chain_code[]) AS chains "
+                 "FROM m_household h LEFT JOIN (SELECT household, list(chain ORDER BY chain) AS chains FROM m_enrolment "
+                 "{where} GROUP BY household) e USING (household) {where}")
 COMBOS = """
     INSERT INTO combos SELECT (SELECT coalesce(max(combo), 0) FROM combos) + row_number() OVER (), chains
-    FROM (SELECT DISTINCT chains FROM families WHERE combo IS NULL AND chains NOT IN (SELECT chains FROM combos));
-    UPDATE families f SET combo = c.combo FROM combos c WHERE f.combo IS NULL AND f.chains = c.chains"""
+    FROM (SELECT DISTINCT chains FROM family_chains WHERE chains NOT IN (SELECT chains FROM combos));
+    INSERT INTO families SELECT f.household, f.place, f.sex, f.birth_year, c.combo FROM family_chains f
+    JOIN combos c USING (chains)"""
+
+
+def _add_families(con, where=""):
+    """The families' rows (all, or the changed ones: `where`), each pointing to its set of chains."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE family_chains AS {FAMILY_CHAINS.format(where=where)}")
+    con.execute(COMBOS)
+    con.execute("DROP TABLE family_chains")
+
+
+def _in_chain(chain):
+    """The condition that a family's open value chains include this one."""
+    return f"h.combo IN (SELECT combo FROM combos WHERE list_contains(chains, {_lit(chain)}))"
 
 WITH_DENOMINATOR = {"mean", "ratio", "share", "change", "portion"}
 
@@ -278,7 +309,7 @@ def _facts(indicator):
                f"1::DECIMAL(18,4) AS value, TRUE AS flag, NULL::VARCHAR AS chain, h.combo, "
                f"NULL::VARCHAR AS actor, NULL::VARCHAR AS practice, h.household AS key FROM families h")
         if spec.get("chain"):
-            where.append(f"list_contains(h.chains, {_lit(spec['chain'])})")
+            where.append(_in_chain(spec["chain"]))
     elif source == "persons":
         sql = ("SELECT p.person AS unit, p.household AS who, h.place, p.sex, p.birth_year, NULL::DATE AS d, "
                "NULL::INTEGER AS season, 1::DECIMAL(18,4) AS value, TRUE AS flag, NULL::VARCHAR AS chain, h.combo, "
@@ -381,7 +412,7 @@ def _facts(indicator):
     if spec.get("chain") and source == "loans":
         where.append(f"l.chain = {_lit(spec['chain'])}")
     if spec.get("chain") and source in ("assessments", "practices", "income", "persons"):
-        where.append(f"list_contains(h.chains, {_lit(spec['chain'])})")
+        where.append(_in_chain(spec["chain"]))
     where.append("place IS NOT NULL")
     return f"SELECT * FROM ({sql} WHERE {' AND '.join(where)})"
 
@@ -776,7 +807,8 @@ def _fill(con, table, where=None, ids=(), into=None):
     if where:
         sql += (" AND " if " WHERE " in sql else " WHERE ") + f"{key} IN ({', '.join(['%s'] * len(ids))})"
         params = list(ids)
-    types = dict(re.findall(r"(\w+) ([A-Z]+(?:\(\d+,\d+\))?)", columns))
+    types = {name: "VARCHAR" if kind in CODE_TYPES else kind  # (codes are read as text, then typed)
+             for name, kind in re.findall(r"(\w+) (\w+(?:\(\d+,\d+\))?)", columns)}
     with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", delete=False) as file, \
             connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -793,6 +825,12 @@ def _fill(con, table, where=None, ids=(), into=None):
                     f"escape = '\"')")
     finally:
         os.unlink(file.name)
+
+
+def _code_types(con):
+    for name, members in CODE_TYPES.items():
+        con.execute(f"DROP TYPE IF EXISTS {name}")
+        con.execute(f"CREATE TYPE {name} AS ENUM ({', '.join(_lit(m) for m in sorted(set(members())))})")
 
 
 def _create_mirror(con, tables):
@@ -844,10 +882,13 @@ def refresh(indicators=None, reload=True, tables=()):
         if ready and not reload and tables:
             _create_mirror(con, tables)
         if reload or not ready:
+            for table in (*HOUSEHOLD_MIRROR, "families", "combos"):  # (what the code types hold is read again)
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+            _code_types(con)
             _create_mirror(con, HOUSEHOLD_MIRROR | TRAINING_MIRROR | SMALL_MIRROR)
-            con.execute("CREATE OR REPLACE TABLE families AS " + FAMILIES.format(where=""))
-            con.execute("CREATE OR REPLACE TABLE combos (combo INTEGER, chains VARCHAR[])")
-            con.execute(COMBOS)
+            con.execute(f"CREATE TABLE families ({FAMILIES})")
+            con.execute("CREATE TABLE combos (combo INTEGER, chains chain_code[])")
+            _add_families(con)
             _build_tree(con)
             log.info("observatory: mirror loaded in %.2f s", time.monotonic() - started)
         if not ready or (reload and everything):
@@ -913,7 +954,7 @@ def _generation():
     return state.generation if state else 0
 
 
-STORE_VERSION = 10  # the store's tables as this code builds them; an older store is rebuilt
+STORE_VERSION = 11  # the store's tables as this code builds them; an older store is rebuilt
 
 
 def _ready(con):
@@ -968,22 +1009,26 @@ def refresh_changes(households=(), trainings=(), tree=False, kinds=("family",)):
         tables = set().union(*(TOUCHES[kind][0] for kind in kinds)) if households else set()
         tables |= set(TRAINING_MIRROR) if trainings else set()
         log.info("observatory: changed parts before the change at %.2f s", time.monotonic() - started)
-        for table in tables:  # (a hash join on the changed ids: list_contains would scan every row per id)
-            ids, key = (households, "household") if table in HOUSEHOLD_MIRROR else (trainings, "training")
-            changed = "changed_households" if key == "household" else "changed_trainings"
-            con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM {changed})")
-            if table in SLICES:  # the new rows are the slice the parts after the change are read from
-                con.execute(f"CREATE OR REPLACE TEMP TABLE changed_{table} ({MIRROR[table][0]})")
-                _fill(con, table, where=True, ids=ids, into=f"changed_{table}")
-                con.execute(f"INSERT INTO {table} SELECT * FROM changed_{table}")
-            else:
-                _fill(con, table, where=True, ids=ids)
+        try:
+            for table in tables:  # (a hash join on the changed ids: list_contains would scan every row per id)
+                ids, key = (households, "household") if table in HOUSEHOLD_MIRROR else (trainings, "training")
+                changed = "changed_households" if key == "household" else "changed_trainings"
+                con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM {changed})")
+                if table in SLICES:  # the new rows are the slice the parts after the change are read from
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE changed_{table} ({MIRROR[table][0]})")
+                    _fill(con, table, where=True, ids=ids, into=f"changed_{table}")
+                    con.execute(f"INSERT INTO {table} SELECT * FROM changed_{table}")
+                else:
+                    _fill(con, table, where=True, ids=ids)
+        except duckdb.ConversionException:  # a code the store's types do not hold: the store is rebuilt
+            con.execute("ROLLBACK")
+            con.close()
+            log.info("observatory: a code new to the store, rebuilt whole")
+            return refresh()
         renewed = set()
         if tables & {"m_household", "m_enrolment"}:
             con.execute("DELETE FROM families WHERE household IN (SELECT id FROM changed_households)")
-            con.execute("INSERT INTO families " + FAMILIES.format(
-                where="WHERE household IN (SELECT id FROM changed_households)"))
-            con.execute(COMBOS)
+            _add_families(con, "WHERE household IN (SELECT id FROM changed_households)")
             renewed.add("families")
         log.info("observatory: mirror rows replaced in %.2f s", time.monotonic() - started)
         _slice(con, indicators, skip=set(SLICES) - renewed)  # (the changed tables' slices are their new rows)

@@ -296,3 +296,23 @@ def test_a_sector_inside_a_community_adds_up_into_it(technician, coordinator, pl
     engine.refresh()
     assert incremental == snapshot() and other.pk
     assert value("beneficiaries", places["quispicanchi"]) == 2
+
+
+def test_a_value_chain_created_after_the_store_was_built_rebuilds_it(technician, places, indicators, settings,
+                                                                     django_capture_on_commit_callbacks, caplog):
+    """The store types the codes repeated in millions of rows (value chains, measures, practices…) by
+    those known when it was built: a change bringing a new one rebuilds it, and the values hold it."""
+    settings.ANALYTICS_FOLLOW_CHANGES = True
+    with django_capture_on_commit_callbacks(execute=True):
+        register(technician, places["tinki"], name="A")
+    engine.refresh()
+    ValueChain.objects.create(code="honey", name="Miel")
+    caplog.set_level("INFO", logger="minka.observatory.engine")
+    with django_capture_on_commit_callbacks(execute=True):
+        register(technician, places["tinki"], name="B", chains=("honey", "milk"))
+    assert "a code new to the store" in caplog.text
+    assert value("beneficiaries", places["tinki"], breakdown="chain:honey") == 1
+    assert value("beneficiaries", places["tinki"], breakdown="chain:milk") == 2
+    incremental = snapshot()
+    engine.refresh()
+    assert incremental == snapshot()
