@@ -417,7 +417,7 @@ def _facts(indicator):
     return f"SELECT * FROM ({sql} WHERE {' AND '.join(where)})"
 
 
-# Periods are numbers while computing (cheap to group by), text in the values: 0 = today,
+# Periods are numbers in the store (cheap to group by and to keep), text in the values: 0 = today,
 # 1_000_000 + year = season, 2_000_000 + year = year, 3_000_000 + year * 10 + quarter,
 # 4_000_000 + year * 100 + month. Below 3_000_000 a period has breakdowns.
 PERIOD_TEXT = ("CASE WHEN period = 0 THEN '' WHEN period < 2000000 THEN 'S' || (period - 1000000) "
@@ -425,6 +425,9 @@ PERIOD_TEXT = ("CASE WHEN period = 0 THEN '' WHEN period < 2000000 THEN 'S' || (
                "WHEN period < 4000000 THEN 'Q' || ((period - 3000000) // 10) || '-' || ((period - 3000000) % 10) "
                "ELSE 'M' || ((period - 4000000) // 100) || '-' || lpad(((period - 4000000) % 100)::VARCHAR, 2, '0') END")
 SPLIT = "period < 3000000"
+# the same numbers in the order of their texts ('' < M… < Q… < S… < Y…, see _swap_values)
+PERIOD_ORDER = ("CASE WHEN {p} >= 4000000 THEN {p} - 3000000 WHEN {p} >= 3000000 THEN {p} - 1000000 "
+                "WHEN {p} > 0 THEN {p} + 2000000 ELSE 0 END")
 
 
 def _periods(indicator):
@@ -730,7 +733,7 @@ def _leaf(indicator, only_changed, cells=None):
         parts_sql.append(f"SELECT place, period, '{name}:' || attribute AS breakdown, {numerator} AS num, "
                          f"{denominator} AS den, sum(units) AS n FROM ({per_value}) GROUP BY place, period, breakdown")
     return windows, (
-            f"SELECT {int(indicator.pk)} AS indicator, place, {PERIOD_TEXT} AS period, breakdown, "
+            f"SELECT {int(indicator.pk)} AS indicator, place, period, breakdown, "
             f"CAST(num AS DECIMAL(38,4)) AS num, CAST(den AS DECIMAL(38,4)) AS den, n FROM ({' UNION ALL '.join(parts_sql)})")
 
 
@@ -858,12 +861,12 @@ def _build_tree(con):
         FROM anc a JOIN m_territory t ON t.id = a.node WHERE a.node_kind = 't' AND NOT a.fine GROUP BY a.place""")
 
 
-LEAF = "indicator INTEGER, place BIGINT, period VARCHAR, breakdown VARCHAR, num DECIMAL(38,4), " \
+LEAF = "indicator INTEGER, place BIGINT, period INTEGER, breakdown VARCHAR, num DECIMAL(38,4), " \
        "den DECIMAL(38,4), n BIGINT"
 ROLL_UP = ("SELECT l.indicator, a.node_kind, a.node, l.period, l.breakdown, sum(l.num) AS num, "
            "sum(l.den) AS den, sum(l.n)::BIGINT AS n FROM {leaf} l JOIN anc a USING (place) "
            # communities get seasons and years; months and quarters start at the district
-           "WHERE NOT (a.fine AND left(l.period, 1) IN ('M', 'Q')) {where} GROUP BY ALL HAVING {having}")
+           "WHERE NOT (a.fine AND l.period >= 3000000) {where} GROUP BY ALL HAVING {having}")
 # The leaf may hold a cell in several rows (changes are appended): a cell left without families is none.
 CELLS_WITH_FAMILIES = "sum(l.n) <> 0"
 
@@ -929,14 +932,14 @@ def _roll_up_all(con, ids, compact=True):
     summed at the nearest of them (a community's district), a few times fewer rows than the leaf;
     watersheds through each community's watersheds and those above them."""
     chosen = "list_contains($1, l.indicator)"
-    con.execute("CREATE OR REPLACE TEMP TABLE cube (indicator INTEGER, node_kind VARCHAR, node BIGINT, period VARCHAR, "
+    con.execute("CREATE OR REPLACE TEMP TABLE cube (indicator INTEGER, node_kind VARCHAR, node BIGINT, period INTEGER, "
                 "breakdown VARCHAR, num DECIMAL(38,4), den DECIMAL(38,4), n BIGINT)")
     nested = con.execute("SELECT count(*) FROM anc WHERE node_kind = 't' AND fine AND node <> place").fetchone()[0]
     if compact and not nested:  # (months and quarters start above the fine units)
         con.execute(f"""
             INSERT INTO cube SELECT l.indicator, 't', l.place, l.period, l.breakdown, l.num, l.den, l.n FROM leaf l
             JOIN anc a ON a.place = l.place AND a.node_kind = 't' AND a.node = l.place AND a.fine
-            WHERE {chosen} AND left(l.period, 1) NOT IN ('M', 'Q') AND l.n <> 0""", [ids])
+            WHERE {chosen} AND l.period < 3000000 AND l.n <> 0""", [ids])
     else:
         con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where=f"AND a.node_kind = 't' AND a.fine AND {chosen}",
                                                          having=CELLS_WITH_FAMILIES), [ids])
@@ -954,7 +957,7 @@ def _generation():
     return state.generation if state else 0
 
 
-STORE_VERSION = 11  # the store's tables as this code builds them; an older store is rebuilt
+STORE_VERSION = 12  # the store's tables as this code builds them; an older store is rebuilt
 
 
 def _ready(con):
@@ -1081,10 +1084,11 @@ VALUE_FILLFACTOR = 80  # room on each page for values updated in place (see _wri
 VALUE_COLUMNS = "indicator_id, territory_id, watershed_id, period, breakdown, numerator, denominator, households"
 
 
-def _value_select(source, kinds_with_denominator):
+def _value_select(source, kinds_with_denominator, where="", order=""):
     return (f"SELECT indicator, CASE WHEN node_kind = 't' THEN node END AS territory, "
-            f"CASE WHEN node_kind = 'w' THEN node END AS watershed, period, breakdown, num, "
-            f"CASE WHEN list_contains({kinds_with_denominator}, indicator) THEN den END AS den, n FROM {source}")
+            f"CASE WHEN node_kind = 'w' THEN node END AS watershed, {PERIOD_TEXT} AS period, breakdown, num, "
+            f"CASE WHEN list_contains({kinds_with_denominator}, indicator) THEN den END AS den, n FROM {source} "
+            f"{where} {order}")
 
 
 def _with_denominator(indicators):
@@ -1102,10 +1106,13 @@ def _set_generation(generation):
 def _write_all(con, indicators, generation):
     """Replace these indicators' values with the cube's, and the values' generation with this one."""
     ids = [i.pk for i in indicators]
-    select = _value_select("cube", _with_denominator(indicators)) + " WHERE list_contains($1, indicator)"
+    where = "WHERE list_contains($1, indicator)"
+    select = _value_select("cube", _with_denominator(indicators), where)
     if _attachable() and set(ids) >= set(Indicator.objects.values_list("pk", flat=True)):
         written = con.execute("SELECT count(*) FROM cube WHERE list_contains($1, indicator)", [ids]).fetchone()[0]
-        _swap_values(con, select, ids, generation, written)
+        ordered = _value_select("cube", _with_denominator(indicators), where, (  # (the cube's own columns)
+            f"ORDER BY cube.node_kind, cube.node, indicator, {PERIOD_ORDER.format(p='cube.period')}, breakdown"))
+        _swap_values(con, ordered, ids, generation, written)
         return written
     if _attachable():
         con.execute("BEGIN")
@@ -1130,13 +1137,13 @@ def _swap_values(con, select, ids, generation, count):
                "AND tablename = 'observatory_value'")
     indexes = con.execute(f"SELECT * FROM postgres_query('pg', {_lit(listing)})").fetchall()
     con.execute(f"CALL postgres_execute('pg', {_lit(NEW_VALUES)})")
-    # Values are written in the order of the unique keys, ids numbered along, rather than drawn one
+    # Values are written in the order of the unique keys (`select` gives them so: periods sorted as
+    # numbers in the order of their texts), ids numbered along, rather than drawn one
     # by one from the table's sequence (which then starts after them): PostgreSQL finds its index
     # builds' input already sorted (codes compare by bytes there, as here), sorted in memory, and a
     # unit's values lie together on disk, where a page reads them.
     con.execute(f"INSERT INTO pg.public.observatory_value_new (id, {VALUE_COLUMNS}) "
-                f"SELECT row_number() OVER () AS id, * FROM ({select} ORDER BY territory NULLS LAST, watershed, "
-                f"indicator, period, breakdown)", [ids])
+                f"SELECT row_number() OVER () AS id, * FROM ({select})", [ids])
     build = ["SET maintenance_work_mem = '1GB'",
              f"SELECT setval(pg_get_serial_sequence('observatory_value_new', 'id'), {int(count) + 1}, false)"]
     rename = []
