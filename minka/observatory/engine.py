@@ -650,7 +650,7 @@ LATE_COLUMN = {"assessments": "grade"}  # the column a source's late condition r
 
 def _shared_cells(indicators, timeline):
     """The cells of indicators that share a timeline, added up once: by every attribute any of them
-    breaks down by, for every kind of period any of them has, with every sum any kind reads, and by
+    breaks down by, for every kind of period any of them has, with the sums their kinds read, and by
     the column their own condition reads when it is applied after the window (an assessment's
     stage). Each indicator then adds these few cells up again for itself (`_from_cells`)."""
     first = indicators[0]
@@ -658,7 +658,8 @@ def _shared_cells(indicators, timeline):
     late = LATE_COLUMN.get(first.source) if _late_flag(first) else None
     _window, units = _dated_units(first, "", timeline, kinds=kinds, flag="TRUE" if late else None)
     keys = ", ".join(_cell_keys(indicators) + ([late] if late else []))
-    sums = ", ".join(f"{aggregate} AS {column}" for column, aggregate in SUM_OF.items())
+    needed = dict.fromkeys(column for indicator in indicators for column in ["units", *NEEDED[indicator.kind]])
+    sums = ", ".join(f"{SUM_OF[column]} AS {column}" for column in needed)
     return " UNION ALL ".join(f"SELECT {keys}, {sums} FROM ({rows}) GROUP BY ALL" for rows in units)
 
 
