@@ -1107,11 +1107,11 @@ def _set_generation(generation):
 def _write_all(con, indicators, generation):
     """Replace these indicators' values with the cube's, and the values' generation with this one."""
     ids = [i.pk for i in indicators]
-    where = "WHERE list_contains($1, indicator)"
-    select = _value_select("cube", _with_denominator(indicators), where)
+    where, denominators = "WHERE list_contains($1, indicator)", _with_denominator(indicators)
+    select = _value_select("cube", denominators, where)
     if _attachable() and set(ids) >= set(Indicator.objects.values_list("pk", flat=True)):
-        written = con.execute("SELECT count(*) FROM cube WHERE list_contains($1, indicator)", [ids]).fetchone()[0]
-        ordered = _value_select("cube", _with_denominator(indicators), where, (  # (the cube's own columns)
+        written = con.execute(f"SELECT count(*) FROM cube {where}", [ids]).fetchone()[0]
+        ordered = _value_select("cube", denominators, where, (  # (the cube's own columns)
             f"ORDER BY cube.node_kind, cube.node, indicator, {PERIOD_ORDER.format(p='cube.period')}, breakdown"))
         _swap_values(con, ordered, ids, generation, written)
         return written
@@ -1121,7 +1121,7 @@ def _write_all(con, indicators, generation):
         con.execute(f"INSERT INTO pg.public.observatory_value ({VALUE_COLUMNS}) {select}", [ids])
         con.execute("COMMIT")
         _set_generation(generation)
-        return con.execute("SELECT count(*) FROM cube WHERE list_contains($1, indicator)", [ids]).fetchone()[0]
+        return con.execute(f"SELECT count(*) FROM cube {where}", [ids]).fetchone()[0]
     with transaction.atomic():
         Value.objects.filter(indicator__in=ids).delete()
         written = _insert(con.execute(select, [ids]))
