@@ -439,8 +439,11 @@ def _periods(indicator):
     return "list_filter([" + ", ".join(parts[p] for p in chosen) + "], x -> x IS NOT NULL)"
 
 
-AGE = ("CASE WHEN birth_year IS NULL THEN NULL WHEN {year} - birth_year < 30 THEN 'age:youth' "
-       "WHEN {year} - birth_year < 60 THEN 'age:adult' ELSE 'age:elder' END")
+# A person's age group at a year, as a number while cells are grouped (cheaper to group by than its
+# name), named in the breakdowns (AGE_NAMES).
+AGE = ("CASE WHEN birth_year IS NULL THEN NULL WHEN {year} - birth_year < 30 THEN 1::UTINYINT "
+       "WHEN {year} - birth_year < 60 THEN 2::UTINYINT ELSE 3::UTINYINT END")
+AGE_NAMES = "['age:youth', 'age:adult', 'age:elder'][age]"
 # the year a period's age groups are computed at: the period's (first) year, or this year for today
 PERIOD_YEAR = "CASE WHEN period = 0 THEN year(current_date) ELSE period % 1000000 END"
 # The tables facts are read from, and their slices to the changed families and trainings (refresh_changes).
@@ -680,6 +683,33 @@ def _from_cells(indicator, cells, keys):
     return f"SELECT {names}, {', '.join(sums)} FROM {cells} WHERE {where} GROUP BY ALL"
 
 
+CHAIN_ITEMS = "list_transform(list_filter(chains, c -> c IS NOT NULL), c -> 'chain:' || c)"
+
+
+def _families_of_persons(indicator, units):
+    """The number of families of the persons in each cell of a persons' indicator (what suppression
+    counts), each family once in every breakdown one of its persons has. Rather than counting
+    families distinct in every cell, each family is reduced to the set of its persons' sexes and age
+    groups (bit masks); families of the same place, value chains and sets are counted together, and
+    the count is added to every breakdown of the set."""
+    chosen = indicator.breakdowns or []
+    items = ["['']"]
+    if "sex" in chosen:
+        items.append("list_transform(list_filter(range(len(enum_range(NULL::sex_code))), i -> (sexes >> i) & 1 = 1), "
+                     "i -> 'sex:' || nullif(enum_range(NULL::sex_code)[i + 1], ''))")
+    if "age" in chosen:
+        items.append(f"list_transform(list_filter([1, 2, 3], age -> (ages >> age) & 1 = 1), age -> {AGE_NAMES})")
+    if "chain" in chosen:
+        items.append(CHAIN_ITEMS)
+    masks = (f"SELECT place, period, combo, bit_or(1 << enum_code(sex)) AS sexes, "
+             f"bit_or(1 << ({AGE.format(year=PERIOD_YEAR)})) AS ages FROM ({units}) GROUP BY place, period, combo, who")
+    sets = (f"SELECT s.*, c.chains FROM (SELECT place, period, combo, sexes, ages, count(*) AS families FROM ({masks}) "
+            f"GROUP BY ALL) s LEFT JOIN combos c USING (combo)")
+    return (f"SELECT place, period, breakdown, sum(families) AS n FROM (SELECT *, unnest(CASE WHEN {SPLIT} THEN "
+            f"list_filter({' || '.join(items)}, x -> x IS NOT NULL) ELSE [''] END) AS breakdown FROM ({sets})) "
+            f"GROUP BY place, period, breakdown")
+
+
 def _leaf(indicator, only_changed, cells=None):
     """The windows (name, body) one indicator's leaf parts read, and the query of those parts."""
     facts = _facts(indicator)
@@ -700,27 +730,29 @@ def _leaf(indicator, only_changed, cells=None):
         units = [f"SELECT *, unnest({_periods(indicator)}) AS period, {AS_UNIT} FROM ({facts})"]
     chosen = indicator.breakdowns or []
     fact_level = _fact_level(indicator)
-    persons = indicator.source == "persons"  # several persons per family: families counted distinct
-    keys = _cell_keys([indicator]) + (["who"] if persons else [])
+    keys = _cell_keys([indicator])
     if cells:
         groups = _from_cells(indicator, cells, keys)
     else:
         groups = " UNION ALL ".join(f"SELECT {', '.join(keys)}, {_sums(indicator.kind)} FROM ({rows}) GROUP BY ALL"
                                     for rows in units)
-    items = "['']"
-    parts = {"sex": "'sex:' || nullif(sex, '')", "age": "age", "actor": "'actor:' || actor"}
+    parts = {"sex": "'sex:' || nullif(sex, '')", "age": AGE_NAMES, "actor": "'actor:' || actor"}
     items = "[''" + "".join(f", {parts[b]}" for b in chosen if b in parts) + "]"
     if "chain" in chosen and "chain" not in fact_level:
-        items += " || list_transform(list_filter(chains, c -> c IS NOT NULL), c -> 'chain:' || c)"
+        items += " || " + CHAIN_ITEMS
     # Breakdowns for the situation today, seasons and years; months and quarters are totals only.
     if "chain" in chosen and "chain" not in fact_level:
         groups = f"SELECT g.*, c.chains FROM ({groups}) g LEFT JOIN combos c USING (combo)"
     cells = (f"SELECT *, unnest(CASE WHEN {SPLIT} THEN list_filter({items}, x -> x IS NOT NULL) ELSE [''] END) "
              f"AS breakdown FROM ({groups})")
     numerator, denominator = AGGREGATES[indicator.kind]
-    families = "count(DISTINCT who)" if persons else "sum(units)"
-    parts_sql = [f"SELECT place, period, breakdown, {numerator} AS num, {denominator} AS den, {families} AS n "
-                 f"FROM ({cells}) GROUP BY place, period, breakdown"]
+    if indicator.source == "persons":  # several persons per family: the families are counted apart
+        parts_sql = [f"SELECT place, period, breakdown, p.num, p.den, f.n FROM (SELECT place, period, breakdown, "
+                     f"{numerator} AS num, {denominator} AS den FROM ({cells}) GROUP BY place, period, breakdown) p "
+                     f"JOIN ({_families_of_persons(indicator, units[0])}) f USING (place, period, breakdown)"]
+    else:
+        parts_sql = [f"SELECT place, period, breakdown, {numerator} AS num, {denominator} AS den, sum(units) AS n "
+                     f"FROM ({cells}) GROUP BY place, period, breakdown"]
     split = [kind for kind in indicator.periods or [] if kind in ("season", "year")]
     for name in sorted(fact_level):  # per practice, per record's chain: a unit once per value
         attribute = name  # the fact's practice or chain

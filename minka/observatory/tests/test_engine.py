@@ -119,3 +119,33 @@ def test_indicators_sharing_one_sort_of_assessments_count_their_own_stage(techni
     assert [value("transition", province, "Y2022"), value("organic-families", province, "Y2022")] == [2, 1]
     assert value("organic-share", province, "Y2022").quantize(Decimal("0.1")) == Decimal("33.3")
     assert value("transition", province, "Y2022", "chain:milk") == 2
+
+
+def test_persons_are_counted_each_and_their_families_once_in_every_breakdown(technician, coordinator, places,
+                                                                             ensure_indicators):
+    """A persons' indicator counts every member; the families it rests on (what suppression reads)
+    count once in each breakdown one of their members has, however many members have it."""
+    Indicator.objects.create(code="people", name="people", kind="count", source="persons",
+                             breakdowns=["sex", "age", "chain"])
+    year = datetime.date.today().year
+
+    def member(sex, age, role="child"):
+        return {"given_names": "X", "surnames": "Y", "sex": sex, "role": role, "birth_year": year - age}
+    register(technician, places["tinki"], name="A", chains=("milk",),
+             members=[member("F", 45, "head"), member("M", 47, "spouse"), member("F", 15)])
+    register(technician, places["pacchanta"], name="B", chains=("milk", "guinea-pig"),
+             members=[member("F", 75, "head"), member("F", 20)])
+    register(coordinator, places["ccopi"], name="C", chains=("guinea-pig",), members=[member("M", 35, "head")])
+    engine.refresh()
+
+    def cell(territory, breakdown=""):
+        row = Value.objects.get(indicator__code="people", territory=territory, period="", breakdown=breakdown)
+        return row.numerator, row.households
+
+    tinki, ocongate, province = places["tinki"], places["ocongate"], places["quispicanchi"]
+    assert cell(tinki) == (3, 1) and cell(tinki, "sex:F") == (2, 1) and cell(tinki, "age:adult") == (2, 1)
+    assert cell(ocongate) == (5, 2) and cell(ocongate, "sex:F") == (4, 2) and cell(ocongate, "sex:M") == (1, 1)
+    assert cell(province) == (6, 3)
+    assert [cell(province, f"sex:{sex}") for sex in "FM"] == [(4, 2), (2, 2)]
+    assert [cell(province, f"age:{group}") for group in ("youth", "adult", "elder")] == [(2, 2), (3, 2), (1, 1)]
+    assert [cell(province, f"chain:{chain}") for chain in ("milk", "guinea-pig")] == [(5, 2), (3, 2)]

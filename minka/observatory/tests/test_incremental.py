@@ -121,6 +121,8 @@ def test_a_family_with_several_facts_counts_once_in_each_period(technician, plac
 
 def test_incremental_refresh_equals_a_full_one(technician, coordinator, places, indicators, watershed, settings,
                                                django_capture_on_commit_callbacks, monkeypatch):
+    Indicator.objects.create(code="people", name="people", kind="count", source="persons",
+                             breakdowns=["sex", "age", "chain"])
     settings.ANALYTICS_FOLLOW_CHANGES = True
     monkeypatch.setattr(engine, "LEAF_SLACK", 0)  # the leaf's appended changes are added up along the way
     milk = ValueChain.objects.get(code="milk")
@@ -155,9 +157,14 @@ def test_incremental_refresh_equals_a_full_one(technician, coordinator, places, 
     assert value("milk-volume", places["quispicanchi"], "S2023") == 230
     assert value("income-milk", places["ocongate"], "S2023") == 20
     check()
-    # A family moves to Ccatca: its records now count there (and in the watershed of Ccopi).
+    # A family moves to Ccatca: its records now count there (and in the watershed of Ccopi); another
+    # gains a young member, and the persons' figures follow.
     with django_capture_on_commit_callbacks(execute=True):
         people.update_household(actor=coordinator, household=b, fields={"community": places["ccopi"]})
+        people.update_household(actor=coordinator, household=c, fields={}, member_changes=[
+            (None, {"given_names": "Ana", "surnames": "C", "sex": "F", "role": "child", "birth_year": 2015}, False)])
+    assert Value.objects.get(indicator__code="people", territory=places["ccatca"], period="",
+                             breakdown="age:youth").households == 1
     assert value("milk-volume", places["ccatca"], "S2023") == 100
     assert value("milk-volume", places["ocongate"], "S2023") == 130
     check()
