@@ -175,8 +175,8 @@ CODE_TYPES = {
     "sex_code": lambda: [*Person.Sex.values, ""],
 }
 # A whole load from PostgreSQL takes a record's family from the records already mirrored (an adopted
-# practice's from the assessments, a family's head from the persons) rather than reading those
-# millions of rows again.
+# practice's from the assessments, a family's head and a participant's birth year from the persons)
+# rather than reading those millions of rows again.
 FROM_MIRRORED = {
     "m_household": "SELECT h.id, h.community_id, p.sex, p.birth_year FROM pg.public.people_household h "
                    "LEFT JOIN m_person p ON p.household = h.id AND p.head",
@@ -187,6 +187,9 @@ FROM_MIRRORED = {
                   "FROM pg.public.chains_adoptedpractice x JOIN m_assessment a ON a.assessment = x.assessment_id "
                   "JOIN pg.public.chains_practice p ON p.id = x.practice_id "
                   "LEFT JOIN pg.public.chains_unit u ON u.id = p.quantity_unit_id",
+    "m_participant": "SELECT x.id, t.id, t.place_id, t.start_date, x.actor, x.sex, pe.birth_year "
+                     "FROM pg.public.learning_participant x JOIN pg.public.learning_training t ON t.id = x.training_id "
+                     "LEFT JOIN m_person pe ON pe.person = x.person_id",
 }
 
 HOUSEHOLD_SOURCES = {"households", "persons", "measures", "tests", "assessments", "practices", "income", "loans"}

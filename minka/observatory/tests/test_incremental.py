@@ -175,8 +175,10 @@ def test_incremental_refresh_equals_a_full_one(technician, coordinator, places, 
                                             start_date=datetime.date(2024, 2, 1), end_date=datetime.date(2024, 2, 1),
                                             place=places["ocongate"])
         learning.record_attendance(actor=coordinator, training=training, participants=[
-            {"name": "Ana", "sex": "F", "actor": "family"}, {"name": "Luis", "sex": "M", "actor": "leader"}])
+            {"name": "Ana", "sex": "F", "actor": "family"}, {"name": "Luis", "sex": "M", "actor": "leader"},
+            {"person": a.head, "actor": "family"}])  # (born in 1980: her age group comes from the registry)
     assert value("participants", places["quispicanchi"], "S2023", "actor:leader") == 1
+    assert value("participants", places["quispicanchi"], "S2023", "age:adult") == 1
     check()
     with django_capture_on_commit_callbacks(execute=True):
         training.delete()
@@ -250,10 +252,20 @@ def test_committed_changes_refresh_the_values_the_same_way(settings):
     catalogue.load(apps)
     places = build_territory()
     technician = make_user("t", "technician", places["quispicanchi"])
+    Indicator.objects.create(code="people", name="people", kind="count", source="persons", breakdowns=["sex", "age"])
     a = register(technician, places["tinki"], name="A")
     milk_record(technician, a, datetime.date(2023, 9, 1), "100")
+    training = learning.record_training(actor=technician, title="Ensilado", kind="workshop",
+                                        start_date=datetime.date(2024, 2, 1), end_date=datetime.date(2024, 2, 1),
+                                        place=places["ocongate"])
+    learning.record_attendance(actor=technician, training=training, participants=[
+        {"person": a.head, "actor": "family"}, {"name": "Luis", "sex": "M", "actor": "leader"}])
     engine.refresh()
     assert value("milk-volume", places["quispicanchi"], "S2023") == 100
+    # a participant's age group comes from the registry (read from the persons already mirrored)
+    assert value("participants", places["quispicanchi"], "S2023", "age:adult") == 1
+    people_of = Value.objects.get(indicator__code="people", territory=places["tinki"], breakdown="age:adult")
+    assert (people_of.numerator, people_of.households) == (2, 1)  # Juana and Lucio, one family
     settings.ANALYTICS_FOLLOW_CHANGES = True
     b = register(technician, places["ccopi"], name="B")  # each service call commits: a task each
     milk_record(technician, b, datetime.date(2023, 10, 1), "30")
