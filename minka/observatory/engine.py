@@ -525,45 +525,61 @@ PERIOD_OF = {"season": "1000000 + ({m} - 7) // 12", "year": "2000000 + {m} // 12
              "month": "4000000 + ({m} // 12) * 100 + {m} % 12 + 1"}
 
 
-def _dated_units(indicator, facts, name, partition="unit", kinds=None, flag=None):
+def _dated_units(indicator, facts, name, kinds=None, flag=None, attributes=()):
     """The facts of a dated source with what each adds to the cells of its periods, a unit counted
     once per period without grouping the facts by unit and period (the costliest step at scale).
 
     Periods are intervals of time: ordered by date, a fact is its unit's first of a period when
     the unit's previous fact falls in another period (or there is none), and its last when the next
-    one does. One window over the facts (kept as `name`) tells both for every period; then one
-    query per kind of period, which sets the facts' `flag` when it is given apart. Returns the
-    window's name and body, and those queries."""
-    kinds = (indicator.periods or []) if kinds is None else kinds
+    one does. One window over the facts (kept as `name`) tells both for every period, and the same
+    per unit and value of each of `attributes` (breakdowns of a fact, see `_fact_level`), in the
+    same pass; then one query per kind of period, which sets the facts' `flag` when it is given
+    apart. Returns the window's name and body, and those queries (`_period_units`)."""
     latest = indicator.source in LATEST_SOURCES
+    every = _every_fact_meets(indicator)
+
+    def neighbours(partition, suffix):
+        # The latest fact is the latest by date (then by id); to count a unit once, the month is
+        # enough: whichever of its facts of a month comes first, one of them does.
+        window = f"PARTITION BY {partition} ORDER BY {'d, key' if latest else 'm'}"
+        if latest:  # the fact that counts is the unit's latest of the period
+            return f"lead(m) OVER ({window}) AS other_m{suffix}, NULL::INTEGER AS other_hit_m{suffix}"
+        if every:  # the first fact meeting the condition is the first fact (the months are in order)
+            return f"lag(m) OVER ({window}) AS other_m{suffix}, NULL::INTEGER AS other_hit_m{suffix}"
+        # every fact adds its value; the unit is counted at its first fact, and first fact meeting the condition
+        return (f"lag(m) OVER ({window}) AS other_m{suffix}, max(CASE WHEN flag THEN m END) OVER ({window} "
+                f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS other_hit_m{suffix}")
+
+    # what the window sorts carries only what is read after it (a narrower sort is a faster one); a
+    # paired change is of income only, never of dated facts: these have no base
+    unread = [column for column in ("who", "season", "chain", "practice", "before") if column not in attributes]
+    unread += ([] if indicator.source in ACTOR_SOURCES else ["actor"]) + ([] if latest else ["d", "key"])
+    months = f"SELECT * EXCLUDE ({', '.join(unread)}), (year(d) * 12 + month(d) - 1)::INTEGER AS m FROM ({facts})"
+    columns = [neighbours("unit", "")] + [neighbours(f"unit, {attribute}", f"_{attribute}") for attribute in attributes]
+    body = f"SELECT *, {', '.join(columns)} FROM ({months})"
+    return (name, body), _period_units(indicator, name, kinds, flag, attributes)
+
+
+def _period_units(indicator, name, kinds=None, flag=None, attributes=(), attribute=None):
+    """What each fact of a window (see `_dated_units`) adds to the cells of each kind of period: as a
+    fact of its unit, or with `attribute`, of its unit and value of that attribute (as `attribute`)."""
+    kinds = (indicator.periods or []) if kinds is None else kinds
+    latest, every = indicator.source in LATEST_SOURCES, _every_fact_meets(indicator)
+    other, other_hit = (f"other_m_{attribute}", f"other_hit_m_{attribute}") if attribute else ("other_m", "other_hit_m")
 
     def period(kind, column):
         if kind is None:  # the situation today: one period holding every fact
             return f"CASE WHEN {column} IS NULL THEN NULL ELSE 0 END"
         return PERIOD_OF[kind].format(m=column)
 
-    # The latest fact is the latest by date (then by id); to count a unit once, the month is enough:
-    # whichever of its facts of a month comes first, one of them does.
-    window = f"PARTITION BY {partition} ORDER BY {'d, key' if latest else 'm'}"
-    every = _every_fact_meets(indicator)
-    if latest:  # the fact that counts is the unit's latest of the period
-        neighbours = f"lead(m) OVER ({window}) AS other_m, NULL::INTEGER AS other_hit_m"
-    elif every:  # the first fact meeting the condition is the first fact (the months are in order)
-        neighbours = f"lag(m) OVER ({window}) AS other_m, NULL::INTEGER AS other_hit_m"
-    else:  # every fact adds its value; the unit is counted at its first fact, and first fact meeting the condition
-        neighbours = (f"lag(m) OVER ({window}) AS other_m, max(CASE WHEN flag THEN m END) OVER ({window} "
-                      f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS other_hit_m")
-    # what the window sorts carries only what is read after it (a narrower sort is a faster one); a
-    # paired change is of income only, never of dated facts: these have no base
-    unread = "who, season, chain, practice, before" + ("" if indicator.source in ACTOR_SOURCES else ", actor") + \
-        ("" if latest else ", d, key") + (", sex, birth_year, combo" if partition != "unit" else "")
-    months = f"SELECT * EXCLUDE ({unread}), (year(d) * 12 + month(d) - 1)::INTEGER AS m FROM ({facts})"
-    body = f"SELECT *, {neighbours} FROM ({months})"
     timeline = f"(SELECT * REPLACE ({flag} AS flag) FROM {name})" if flag else name
+    if attribute:
+        timeline = f"(SELECT *, {attribute} AS attribute FROM {timeline} WHERE {attribute} IS NOT NULL)"
+    read = ["m", "other_m", "other_hit_m"] + [f"{column}_{a}" for a in attributes for column in ("other_m", "other_hit_m")]
     queries = []
     for kind in kinds or [None]:
-        edge = f"(({period(kind, 'other_m')}) IS DISTINCT FROM ({period(kind, 'm')}))"
-        edge_hit = f"(({period(kind, 'other_m' if every else 'other_hit_m')}) IS DISTINCT FROM ({period(kind, 'm')}))"
+        edge = f"(({period(kind, other)}) IS DISTINCT FROM ({period(kind, 'm')}))"
+        edge_hit = f"(({period(kind, other if every else other_hit)}) IS DISTINCT FROM ({period(kind, 'm')}))"
         if latest:
             adds = (f"{edge} AS u, {edge} AND flag AS uh, CASE WHEN {edge} AND flag THEN value END AS v, "
                     f"{edge} AND flag AS hits, {edge} AS facts, CASE WHEN {edge} THEN value END AS total, "
@@ -571,9 +587,8 @@ def _dated_units(indicator, facts, name, partition="unit", kinds=None, flag=None
         else:
             adds = (f"{edge} AS u, flag AND {edge_hit} AS uh, CASE WHEN flag THEN value END AS v, flag AS hits, "
                     f"TRUE AS facts, value AS total, NULL::DECIMAL(18,4) AS base")
-        queries.append(f"SELECT * EXCLUDE (m, other_m, other_hit_m), {period(kind, 'm')} AS period, {adds} "
-                       f"FROM {timeline}")
-    return (name, body), queries
+        queries.append(f"SELECT * EXCLUDE ({', '.join(read)}), {period(kind, 'm')} AS period, {adds} FROM {timeline}")
+    return queries
 
 
 def _every_fact_meets(indicator):
@@ -587,6 +602,16 @@ def _fact_level(indicator):
     """Breakdowns that belong to a fact rather than to the family: the practice, and a record's chain."""
     chosen = set(indicator.breakdowns or [])
     return chosen & ({"practice", "chain"} if indicator.source in ("measures", "tests", "loans") else {"practice"})
+
+
+def _window_attributes(indicator):
+    """The breakdowns of a fact a dated indicator's window also orders by (see `_dated_units`): its
+    fact-level breakdowns, when it has the situation today, seasons or years (they have breakdowns)."""
+    if indicator.source not in MERGED_SOURCES | LATEST_SOURCES:
+        return []  # (other sources' facts have neither a practice nor a chain of their own)
+    if indicator.periods and not {"season", "year"} & set(indicator.periods):
+        return []
+    return sorted(_fact_level(indicator))
 
 
 def leaf_sql(indicator, only_changed=False, shared=None, cells=None):
@@ -617,7 +642,8 @@ def _leaves(con, indicators, insert, only_changed=False):
             shared[body] = f"shared_timeline_{len(shared)}"
             con.execute(f"CREATE OR REPLACE TEMP TABLE {shared[body]} AS {body}")
             temporary.append(shared[body])
-            sharing = [i for i in indicators if ("timeline", body) in windows[i.pk]]
+            # (an indicator whose window also orders facts per value reads it for those: no cells)
+            sharing = [i for i in indicators if ("timeline", body) in windows[i.pk] and not _window_attributes(i)]
             if len(sharing) > 1:
                 table = f"shared_cells_{len(temporary)}"
                 con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {_shared_cells(sharing, shared[body])}")
@@ -662,7 +688,7 @@ def _shared_cells(indicators, timeline):
     first = indicators[0]
     kinds = list(dict.fromkeys(kind for indicator in indicators for kind in _kinds(indicator)))
     late = LATE_COLUMN.get(first.source) if _late_flag(first) else None
-    _window, units = _dated_units(first, "", timeline, kinds=kinds, flag="TRUE" if late else None)
+    units = _period_units(first, timeline, kinds=kinds, flag="TRUE" if late else None)
     keys = ", ".join(_cell_keys(indicators) + ([late] if late else []))
     needed = dict.fromkeys(column for indicator in indicators for column in ["units", *NEEDED[indicator.kind]])
     sums = ", ".join(f"{SUM_OF[column]} AS {column}" for column in needed)
@@ -726,8 +752,9 @@ def _leaf(indicator, only_changed, cells=None):
     else:
         facts = f"SELECT *, NULL::DECIMAL(18,4) AS before FROM ({facts})"
     windows = []  # the facts in time order, read once per kind of period
+    attributes = _window_attributes(indicator)
     if indicator.source in MERGED_SOURCES | LATEST_SOURCES:
-        window, units = _dated_units(indicator, facts, "timeline", flag=late_flag)
+        window, units = _dated_units(indicator, facts, "timeline", flag=late_flag, attributes=attributes)
         windows.append(window)
     else:
         units = [f"SELECT *, unnest({_periods(indicator)}) AS period, {AS_UNIT} FROM ({facts})"]
@@ -757,13 +784,8 @@ def _leaf(indicator, only_changed, cells=None):
         parts_sql = [f"SELECT place, period, breakdown, {numerator} AS num, {denominator} AS den, sum(units) AS n "
                      f"FROM ({cells}) GROUP BY place, period, breakdown"]
     split = [kind for kind in indicator.periods or [] if kind in ("season", "year")]
-    for name in sorted(fact_level):  # per practice, per record's chain: a unit once per value
-        attribute = name  # the fact's practice or chain
-        if indicator.periods and not split:
-            continue
-        valued = f"SELECT *, {attribute} AS attribute FROM ({facts}) WHERE {attribute} IS NOT NULL"
-        window, per_value = _dated_units(indicator, valued, f"timeline_{name}", "unit, attribute", split, late_flag)
-        windows.append(window)
+    for name in attributes:  # per practice, per record's chain: a unit once per value
+        per_value = _period_units(indicator, "timeline", split, late_flag, attributes, name)
         per_value = " UNION ALL ".join(f"SELECT place, period, attribute, {_sums(indicator.kind)} FROM ({rows}) "
                                        f"GROUP BY ALL" for rows in per_value)
         parts_sql.append(f"SELECT place, period, '{name}:' || attribute AS breakdown, {numerator} AS num, "
