@@ -745,13 +745,14 @@ def _leaf(indicator, only_changed, cells=None):
     late_flag = _late_flag(indicator)
     if only_changed:  # the parts of the changed families and trainings only: their slice of the store
         facts = SLICED.sub(r"changed_\1", facts)
-    if indicator.kind == "change":
+    windows = []  # the facts in time order, read once per kind of period (and a paired change's facts)
+    if indicator.kind == "change":  # (its facts are read twice: kept once)
         base = int(indicator.spec["base_season"])
-        facts = (f"SELECT f.*, b.value AS before FROM ({facts}) f JOIN (SELECT unit, value FROM ({facts}) "
+        windows.append(("paired", facts))
+        facts = (f"SELECT f.*, b.value AS before FROM paired f JOIN (SELECT unit, value FROM paired "
                  f"WHERE season = {base}) b USING (unit) WHERE f.season > {base}")
     else:
         facts = f"SELECT *, NULL::DECIMAL(18,4) AS before FROM ({facts})"
-    windows = []  # the facts in time order, read once per kind of period
     attributes = _window_attributes(indicator)
     if indicator.source in MERGED_SOURCES | LATEST_SOURCES:
         window, units = _dated_units(indicator, facts, "timeline", flag=late_flag, attributes=attributes)
