@@ -518,23 +518,26 @@ AGGREGATES = {
 }
 
 
-# A period's number from a month's index (year * 12 + month - 1): integer arithmetic, cheaper than
-# reading dates again for every period of every fact (seasons start in August).
-PERIOD_OF = {"season": "1000000 + ({m} - 7) // 12", "year": "2000000 + {m} // 12",
-             "quarter": "3000000 + ({m} // 12) * 10 + ({m} % 12) // 3 + 1",
-             "month": "4000000 + ({m} // 12) * 100 + {m} % 12 + 1"}
+# The months of a kind of period are grouped by an index of their own (year * 12 + month - 1 for a
+# month, integer division for the others: seasons start in August), cheaper to compute for every fact
+# than the period's number, which is computed from it for each cell (see PERIOD_TEXT).
+PERIOD_INDEX = {"season": "({m} - 7) // 12", "year": "{m} // 12", "quarter": "{m} // 3", "month": "{m}"}
+PERIOD_OF_INDEX = {"season": "1000000 + {i}", "year": "2000000 + {i}", "quarter": "3000000 + ({i} // 4) * 10 + {i} % 4 + 1",
+                   "month": "4000000 + ({i} // 12) * 100 + {i} % 12 + 1"}
+# the year of a kind of period's age groups (as PERIOD_YEAR), from its index; the kinds with breakdowns
+KIND_YEAR = {None: "year(current_date)", "season": "period", "year": "period"}
+SPLIT_ATTRIBUTES = ("sex", "age", "combo", "actor")  # (months and quarters are totals only)
 
 
-def _dated_units(indicator, facts, name, kinds=None, flag=None, attributes=()):
-    """The facts of a dated source with what each adds to the cells of its periods, a unit counted
-    once per period without grouping the facts by unit and period (the costliest step at scale).
+def _dated_units(indicator, facts, name, attributes=()):
+    """The window over the facts of a dated source that counts a unit once per period without
+    grouping the facts by unit and period (the costliest step at scale): its name and body.
 
     Periods are intervals of time: ordered by date, a fact is its unit's first of a period when
     the unit's previous fact falls in another period (or there is none), and its last when the next
     one does. One window over the facts (kept as `name`) tells both for every period, and the same
     per unit and value of each of `attributes` (breakdowns of a fact, see `_fact_level`), in the
-    same pass; then one query per kind of period, which sets the facts' `flag` when it is given
-    apart. Returns the window's name and body, and those queries (`_period_units`)."""
+    same pass; `_period_cells` adds the facts up into the cells of each kind of period."""
     latest = indicator.source in LATEST_SOURCES
     every = _every_fact_meets(indicator)
 
@@ -556,30 +559,33 @@ def _dated_units(indicator, facts, name, kinds=None, flag=None, attributes=()):
     unread += ([] if indicator.source in ACTOR_SOURCES else ["actor"]) + ([] if latest else ["d", "key"])
     months = f"SELECT * EXCLUDE ({', '.join(unread)}), (year(d) * 12 + month(d) - 1)::INTEGER AS m FROM ({facts})"
     columns = [neighbours("unit", "")] + [neighbours(f"unit, {attribute}", f"_{attribute}") for attribute in attributes]
-    body = f"SELECT *, {', '.join(columns)} FROM ({months})"
-    return (name, body), _period_units(indicator, name, kinds, flag, attributes)
+    return name, f"SELECT *, {', '.join(columns)} FROM ({months})"
 
 
-def _period_units(indicator, name, kinds=None, flag=None, attributes=(), attribute=None):
-    """What each fact of a window (see `_dated_units`) adds to the cells of each kind of period: as a
-    fact of its unit, or with `attribute`, of its unit and value of that attribute (as `attribute`)."""
-    kinds = (indicator.periods or []) if kinds is None else kinds
+def _period_cells(indicator, name, kinds, needed, attributes, flag=None, attribute=None):
+    """The cells of each kind of period (None: the situation today) of the facts of a window (see
+    `_dated_units`), one query per kind: per place, period and `attributes` (names of
+    `_cell_attributes`, kept for the periods with breakdowns; any other column, such as what a late
+    `flag` reads, kept for every period), with the `needed` sums (SUM_OF). With `attribute`, the cells
+    of a fact's own breakdown (as `attribute`), its unit counted once per value. `flag` replaces the
+    facts' condition."""
     latest, every = indicator.source in LATEST_SOURCES, _every_fact_meets(indicator)
     other, other_hit = (f"other_m_{attribute}", f"other_hit_m_{attribute}") if attribute else ("other_m", "other_hit_m")
 
-    def period(kind, column):
+    def index(kind, column):
         if kind is None:  # the situation today: one period holding every fact
             return f"CASE WHEN {column} IS NULL THEN NULL ELSE 0 END"
-        return PERIOD_OF[kind].format(m=column)
+        return PERIOD_INDEX[kind].format(m=column)
 
     timeline = f"(SELECT * REPLACE ({flag} AS flag) FROM {name})" if flag else name
     if attribute:
         timeline = f"(SELECT *, {attribute} AS attribute FROM {timeline} WHERE {attribute} IS NOT NULL)"
-    read = ["m", "other_m", "other_hit_m"] + [f"{column}_{a}" for a in attributes for column in ("other_m", "other_hit_m")]
+        attributes = [*attributes, "attribute"]
+    sums = ", ".join(f"{SUM_OF[column]} AS {column}" for column in needed)
     queries = []
-    for kind in kinds or [None]:
-        edge = f"(({period(kind, other)}) IS DISTINCT FROM ({period(kind, 'm')}))"
-        edge_hit = f"(({period(kind, other if every else other_hit)}) IS DISTINCT FROM ({period(kind, 'm')}))"
+    for kind in kinds:
+        edge = f"(({index(kind, other)}) IS DISTINCT FROM period)"
+        edge_hit = f"(({index(kind, other if every else other_hit)}) IS DISTINCT FROM period)"
         if latest:
             adds = (f"{edge} AS u, {edge} AND flag AS uh, CASE WHEN {edge} AND flag THEN value END AS v, "
                     f"{edge} AND flag AS hits, {edge} AS facts, CASE WHEN {edge} THEN value END AS total, "
@@ -587,7 +593,18 @@ def _period_units(indicator, name, kinds=None, flag=None, attributes=(), attribu
         else:
             adds = (f"{edge} AS u, flag AND {edge_hit} AS uh, CASE WHEN flag THEN value END AS v, flag AS hits, "
                     f"TRUE AS facts, value AS total, NULL::DECIMAL(18,4) AS base")
-        queries.append(f"SELECT * EXCLUDE ({', '.join(read)}), {period(kind, 'm')} AS period, {adds} FROM {timeline}")
+        keys = []
+        for column in attributes:
+            if column not in SPLIT_ATTRIBUTES:
+                keys.append(column)
+            elif kind not in KIND_YEAR:  # (the attribute's type kept, without values)
+                keys.append("NULL::UTINYINT AS age" if column == "age" else f"CASE WHEN FALSE THEN {column} END AS {column}")
+            else:
+                keys.append(f"{AGE.format(year=KIND_YEAR[kind])} AS age" if column == "age" else column)
+        cells = (f"SELECT place, period, {''.join(k + ', ' for k in keys)}{sums} FROM (SELECT *, {adds} FROM "
+                 f"(SELECT *, {index(kind, 'm')} AS period FROM {timeline})) GROUP BY ALL")
+        queries.append(cells if kind is None else
+                       f"SELECT * REPLACE ({PERIOD_OF_INDEX[kind].format(i='period')} AS period) FROM ({cells})")
     return queries
 
 
@@ -665,16 +682,23 @@ PERIOD_RANGE = {None: "period = 0", "season": "period BETWEEN 1000000 AND 199999
                 "month": "period >= 4000000"}
 
 
-def _cell_keys(indicators):
-    """What cells are grouped by: the place, the period and the attributes these indicators break
-    down by (months and quarters are totals only: their rows keep no attribute)."""
-    keys = ["place", "period", f"CASE WHEN {SPLIT} THEN sex END AS sex",
-            f"CASE WHEN {SPLIT} THEN {AGE.format(year=PERIOD_YEAR)} END AS age"]
+def _cell_attributes(indicators):
+    """What cells are grouped by beside the place and the period: the attributes these indicators
+    break down by (a family's value chains as their set, `combo`)."""
+    names = ["sex", "age"]
     if any("chain" in (i.breakdowns or []) and "chain" not in _fact_level(i) for i in indicators):
-        keys.append(f"CASE WHEN {SPLIT} THEN combo END AS combo")
+        names.append("combo")
     if any("actor" in (i.breakdowns or []) for i in indicators):
-        keys.append(f"CASE WHEN {SPLIT} THEN actor END AS actor")
-    return keys
+        names.append("actor")
+    return names
+
+
+def _cell_keys(indicators):
+    """The keys of cells of facts with a period: the place, the period and the attributes these
+    indicators break down by (months and quarters are totals only: their rows keep no attribute)."""
+    values = {"age": AGE.format(year=PERIOD_YEAR)}
+    return ["place", "period"] + [f"CASE WHEN {SPLIT} THEN {values.get(name, name)} END AS {name}"
+                                  for name in _cell_attributes(indicators)]
 
 
 LATE_COLUMN = {"assessments": "grade"}  # the column a source's late condition reads (see _late_flag)
@@ -688,11 +712,9 @@ def _shared_cells(indicators, timeline):
     first = indicators[0]
     kinds = list(dict.fromkeys(kind for indicator in indicators for kind in _kinds(indicator)))
     late = LATE_COLUMN.get(first.source) if _late_flag(first) else None
-    units = _period_units(first, timeline, kinds=kinds, flag="TRUE" if late else None)
-    keys = ", ".join(_cell_keys(indicators) + ([late] if late else []))
-    needed = dict.fromkeys(column for indicator in indicators for column in ["units", *NEEDED[indicator.kind]])
-    sums = ", ".join(f"{SUM_OF[column]} AS {column}" for column in needed)
-    return " UNION ALL ".join(f"SELECT {keys}, {sums} FROM ({rows}) GROUP BY ALL" for rows in units)
+    needed = list(dict.fromkeys(column for indicator in indicators for column in ["units", *NEEDED[indicator.kind]]))
+    return " UNION ALL ".join(_period_cells(first, timeline, kinds, needed, _cell_attributes(indicators) +
+                                            ([late] if late else []), flag="TRUE" if late else None))
 
 
 def _from_cells(indicator, cells, keys):
@@ -754,19 +776,21 @@ def _leaf(indicator, only_changed, cells=None):
     else:
         facts = f"SELECT *, NULL::DECIMAL(18,4) AS before FROM ({facts})"
     attributes = _window_attributes(indicator)
-    if indicator.source in MERGED_SOURCES | LATEST_SOURCES:
-        window, units = _dated_units(indicator, facts, "timeline", flag=late_flag, attributes=attributes)
-        windows.append(window)
+    dated = indicator.source in MERGED_SOURCES | LATEST_SOURCES
+    if dated:
+        windows.append(_dated_units(indicator, facts, "timeline", attributes=attributes))
     else:
-        units = [f"SELECT *, unnest({_periods(indicator)}) AS period, {AS_UNIT} FROM ({facts})"]
+        units = f"SELECT *, unnest({_periods(indicator)}) AS period, {AS_UNIT} FROM ({facts})"
     chosen = indicator.breakdowns or []
     fact_level = _fact_level(indicator)
-    keys = _cell_keys([indicator])
+    needed = ["units", *NEEDED[indicator.kind]]
     if cells:
-        groups = _from_cells(indicator, cells, keys)
+        groups = _from_cells(indicator, cells, _cell_keys([indicator]))
+    elif dated:
+        groups = " UNION ALL ".join(_period_cells(indicator, "timeline", _kinds(indicator), needed,
+                                                  _cell_attributes([indicator]), flag=late_flag))
     else:
-        groups = " UNION ALL ".join(f"SELECT {', '.join(keys)}, {_sums(indicator.kind)} FROM ({rows}) GROUP BY ALL"
-                                    for rows in units)
+        groups = f"SELECT {', '.join(_cell_keys([indicator]))}, {_sums(indicator.kind)} FROM ({units}) GROUP BY ALL"
     parts = {"sex": "'sex:' || nullif(sex, '')", "age": AGE_NAMES, "actor": "'actor:' || actor"}
     items = "[''" + "".join(f", {parts[b]}" for b in chosen if b in parts) + "]"
     if "chain" in chosen and "chain" not in fact_level:
@@ -780,15 +804,14 @@ def _leaf(indicator, only_changed, cells=None):
     if indicator.source == "persons":  # several persons per family: the families are counted apart
         parts_sql = [f"SELECT place, period, breakdown, p.num, p.den, f.n FROM (SELECT place, period, breakdown, "
                      f"{numerator} AS num, {denominator} AS den FROM ({cells}) GROUP BY place, period, breakdown) p "
-                     f"JOIN ({_families_of_persons(indicator, units[0])}) f USING (place, period, breakdown)"]
+                     f"JOIN ({_families_of_persons(indicator, units)}) f USING (place, period, breakdown)"]
     else:
         parts_sql = [f"SELECT place, period, breakdown, {numerator} AS num, {denominator} AS den, sum(units) AS n "
                      f"FROM ({cells}) GROUP BY place, period, breakdown"]
-    split = [kind for kind in indicator.periods or [] if kind in ("season", "year")]
+    split = [kind for kind in indicator.periods or [] if kind in ("season", "year")] or [None]
     for name in attributes:  # per practice, per record's chain: a unit once per value
-        per_value = _period_units(indicator, "timeline", split, late_flag, attributes, name)
-        per_value = " UNION ALL ".join(f"SELECT place, period, attribute, {_sums(indicator.kind)} FROM ({rows}) "
-                                       f"GROUP BY ALL" for rows in per_value)
+        per_value = " UNION ALL ".join(_period_cells(indicator, "timeline", split, needed, [], flag=late_flag,
+                                                     attribute=name))
         parts_sql.append(f"SELECT place, period, '{name}:' || attribute AS breakdown, {numerator} AS num, "
                          f"{denominator} AS den, sum(units) AS n FROM ({per_value}) GROUP BY place, period, breakdown")
     return windows, (
