@@ -685,10 +685,11 @@ PERIOD_RANGE = {None: "period = 0", "season": "period BETWEEN 1000000 AND 199999
 def _cell_attributes(indicators):
     """What cells are grouped by beside the place and the period: the attributes these indicators
     break down by (a family's value chains as their set, `combo`)."""
-    names = ["sex", "age"]
+    chosen = set().union(*(i.breakdowns or [] for i in indicators))
+    names = [name for name in ("sex", "age") if name in chosen]
     if any("chain" in (i.breakdowns or []) and "chain" not in _fact_level(i) for i in indicators):
         names.append("combo")
-    if any("actor" in (i.breakdowns or []) for i in indicators):
+    if "actor" in chosen:
         names.append("actor")
     return names
 
