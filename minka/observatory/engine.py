@@ -1031,8 +1031,19 @@ def _roll_up_all(con, ids, compact=True):
         FROM (SELECT l.indicator, k.node AS place, l.period, l.breakdown, sum(l.num) AS num, sum(l.den) AS den,
                      sum(l.n) AS n FROM leaf l JOIN coarse k USING (place) WHERE {chosen} GROUP BY ALL) c
         JOIN anc a ON a.place = c.place AND a.node_kind = 't' GROUP BY ALL HAVING sum(c.n) <> 0""", [ids])
-    con.execute("INSERT INTO cube " + ROLL_UP.format(leaf="leaf", where=f"AND a.node_kind = 'w' AND {chosen}",
-                                                     having=CELLS_WITH_FAMILIES), [ids])
+    # Communities in the same watersheds (a microwatershed and those above it) are added up together
+    # first, then each such set's sum to each of its watersheds: a community in two microwatersheds of
+    # one watershed counts there once, as it does in `anc`.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE watershed_sets AS SELECT place, dense_rank() OVER (ORDER BY nodes) AS nodes_set,
+        nodes FROM (SELECT place, list(node ORDER BY node) AS nodes FROM anc WHERE node_kind = 'w' GROUP BY place)""")
+    con.execute(f"""
+        INSERT INTO cube SELECT c.indicator, 'w', s.node, c.period, c.breakdown, sum(c.num), sum(c.den), sum(c.n)::BIGINT
+        FROM (SELECT l.indicator, w.nodes_set, l.period, l.breakdown, sum(l.num) AS num, sum(l.den) AS den,
+                     sum(l.n) AS n FROM leaf l JOIN watershed_sets w USING (place) WHERE {chosen} GROUP BY ALL) c
+        JOIN (SELECT DISTINCT nodes_set, unnest(nodes) AS node FROM watershed_sets) s USING (nodes_set)
+        GROUP BY ALL HAVING sum(c.n) <> 0""", [ids])
+    con.execute("DROP TABLE watershed_sets")
 
 
 def _generation():
