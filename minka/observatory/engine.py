@@ -655,17 +655,21 @@ def _leaves(con, indicators, insert, only_changed=False):
     bodies = Counter(body for indicator in indicators for _name, body in windows[indicator.pk])
     shared, cells, temporary = {}, {}, []
     for body, count in bodies.items():
-        if count > 1:
+        if count < 2:
+            continue
+        # (an indicator whose window also orders facts per value reads it for those: no cells)
+        sharing = [i for i in indicators if ("timeline", body) in windows[i.pk] and not _window_attributes(i)]
+        if len(sharing) < count:  # other indicators read the facts in order too: kept for them
             shared[body] = f"shared_timeline_{len(shared)}"
             con.execute(f"CREATE OR REPLACE TEMP TABLE {shared[body]} AS {body}")
             temporary.append(shared[body])
-            # (an indicator whose window also orders facts per value reads it for those: no cells)
-            sharing = [i for i in indicators if ("timeline", body) in windows[i.pk] and not _window_attributes(i)]
-            if len(sharing) > 1:
-                table = f"shared_cells_{len(temporary)}"
-                con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {_shared_cells(sharing, shared[body])}")
-                temporary.append(table)
-                cells.update((i.pk, table) for i in sharing)
+        if len(sharing) > 1:
+            table = f"shared_cells_{len(temporary)}"
+            timeline = shared.get(body, "timeline")
+            cte = "" if body in shared else f"WITH timeline AS MATERIALIZED ({body}) "
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {cte}{_shared_cells(sharing, timeline)}")
+            temporary.append(table)
+            cells.update((i.pk, table) for i in sharing)
     for indicator in indicators:
         con.execute(insert.format(leaf_sql(indicator, only_changed, shared, cells.get(indicator.pk))))
     for table in temporary:
