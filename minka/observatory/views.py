@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minka.accounts.permissions import SET_STANDARDS, VALIDATE_FIGURES, can, has_capability
+from minka.accounts.permissions import SET_STANDARDS, VALIDATE_FIGURES, can, has_capability, scope_paths
 from minka.people.timeline import Chart
-from minka.territory.models import Watershed
+from minka.territory.models import Territory, Watershed
 from minka.territory.selectors import (get_territory_for_user, get_watershed_for_user, in_scope, landing_territory,
                                        readable_watersheds, visible_children)
 
@@ -28,7 +28,13 @@ def home(request):
     territory = landing_territory(request.user)
     if territory is None:
         raise Http404
-    return redirect("observatory_dashboard", code=territory.code)
+    if in_scope(request.user, territory):
+        return redirect("observatory_dashboard", code=territory.code)
+    # Units in several regions: the one holding them all would count families the user does not see.
+    units = list(Territory.objects.filter(path__in=scope_paths(request.user)).order_by("name"))
+    for unit in units:
+        unit.dashboard_url = _dashboard_url(unit)
+    return render(request, "observatory/choose.html", {"units": units})
 
 
 def _filters(request, indicators):
@@ -59,8 +65,12 @@ def _render_dashboard(request, node, children, ancestors, extra):
     query = urlencode({key: value for key, value in (("periodo", filters["granularity"]),
                                                      ("programa", filters["program"]))
                        if value and not (key == "periodo" and value == "season")})
+    reachable = extra.pop("reachable", None)
     for unit in [*ancestors, *children, *extra.get("watersheds", [])]:  # links keep the filters
         unit.dashboard_url = _dashboard_url(unit) + (f"?{query}" if query else "")
+    for unit in ancestors:  # (above the user's scope a dashboard is refused: named, not linked)
+        if reachable is not None and not reachable(unit):
+            unit.dashboard_url = ""
     return render(request, "observatory/dashboard.html", {
         "node": node, "ancestors": ancestors, "cards": cards, "children": children, "filters": filters,
         "granularities": [(key, Indicator.PERIODS[key]) for key in selectors.GRANULARITIES],
@@ -84,6 +94,8 @@ def dashboard(request, code):
              "map_url": reverse("observatory_map", args=[code]),
              "can_refresh": has_capability(request.user, SET_STANDARDS),
              "can_validate": territory.is_personal_level and can(request.user, VALIDATE_FIGURES, territory)}
+    paths = scope_paths(request.user)
+    extra["reachable"] = lambda unit: any(unit.path.startswith(path) for path in paths)
     return _render_dashboard(request, territory, children, territory.ancestors(), extra)
 
 

@@ -38,6 +38,31 @@ def test_the_dashboard_follows_the_scope(client_for, technician, officer, comput
     assert client_for(technician).post(reverse("observatory_refresh", args=["081210"])).status_code == 404
 
 
+def test_the_observatory_starts_where_the_figures_are_the_users(client_for, technician, places, computed):
+    from minka.accounts.models import Role
+    from minka.conftest import make_user
+    from minka.territory import services as territory
+
+    apurimac = territory.create_territory(kind="region", code="03", name="Apurímac", parent=places["cusco"].parent)
+    both = make_user("coordinadora2", Role.COORDINATOR, places["cusco"], apurimac)
+    # Two regions: the country holding both would count families outside them; each is offered instead.
+    response = client_for(both).get(reverse("observatory_home"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for code in ("08", "03"):
+        assert f'href="{reverse("observatory_dashboard", args=[code])}"' in page
+    assert client_for(both).get(reverse("observatory_dashboard", args=["PE"])).status_code == 404
+    # One unit: straight to its dashboard, whose trail names the units above without linking them.
+    assert client_for(technician).get(reverse("observatory_home")).url == reverse("observatory_dashboard",
+                                                                                  args=["081210"])
+    page = client_for(technician).get(reverse("observatory_dashboard", args=["081210"])).content.decode()
+    trail = page[page.index('class="crumbs"'):page.index("</nav>", page.index('class="crumbs"'))]
+    assert "Quispicanchi" in trail and "Quispicanchi</a>" not in trail
+    page = client_for(both).get(reverse("observatory_dashboard", args=["081210"])).content.decode()
+    trail = page[page.index('class="crumbs"'):page.index("</nav>", page.index('class="crumbs"'))]
+    assert reverse("observatory_dashboard", args=["0812"]) in trail and 'href="/observatorio/PE/' not in trail
+
+
 def test_a_coordinator_recomputes_every_indicator_in_the_background(client_for, coordinator, ocongate_family):
     from django.apps import apps
 
