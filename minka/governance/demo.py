@@ -102,6 +102,10 @@ def _mesa(rng, actor, code, name, district, organisations, today, watershed=None
 
 def create_spaces(rng):
     """The Ocongate and Pomacanchi mesas, with a year of meetings up to today."""
+    from .models import Space
+
+    if Space.objects.filter(is_demo=True).exists():  # (loaded by an earlier run)
+        return 0
     actor = get_user_model().objects.get(username="coordinador")
     today = datetime.date.today()
     ocongate, pomacanchi = Territory.objects.get(code="081210"), Territory.objects.get(code="080205")
@@ -198,7 +202,10 @@ def create_programs(rng):
     from minka.observatory.models import Indicator
 
     from . import budgets
+    from .models import Program
 
+    if Program.objects.filter(is_demo=True).exists():  # (loaded by an earlier run)
+        return 0
     actor = get_user_model().objects.get(username="coordinador")
     today = datetime.date.today()
     day = datetime.date(2025, 1, 2)

@@ -159,3 +159,17 @@ def test_the_programs_budgets_by_axis_in_two_currencies(demo):
     assert total.budget == Decimal("25549.00") and 0 < total.spent <= total.budget  # its first year
     assert set(Expense.objects.values_list("currency", flat=True)) == {"PEN", "EUR"}
     assert not Expense.objects.filter(currency="PEN", rate__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_again_adds_nothing_and_fails_nowhere(demo):
+    """A second `make run` in the same checkout finds the demo there and starts the server."""
+    from minka.governance.models import Meeting, Program, Space
+    from minka.observatory.models import Value
+
+    def counts():
+        return [model.objects.count() for model in (Household, Record, Training, Space, Meeting, Program, Value)]
+
+    before = counts()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert counts() == before
