@@ -94,8 +94,7 @@ def dashboard(request, code):
              "map_url": reverse("observatory_map", args=[code]),
              "can_refresh": has_capability(request.user, SET_STANDARDS),
              "can_validate": territory.is_personal_level and can(request.user, VALIDATE_FIGURES, territory)}
-    paths = scope_paths(request.user)
-    extra["reachable"] = lambda unit: any(unit.path.startswith(path) for path in paths)
+    extra["reachable"] = lambda unit: in_scope(request.user, unit)
     return _render_dashboard(request, territory, children, territory.ancestors(), extra)
 
 
