@@ -564,7 +564,7 @@ def _dated_units(indicator, facts, name, attributes=()):
 
 def _period_cells(indicator, name, kinds, needed, attributes, flag=None, attribute=None):
     """The cells of each kind of period (None: the situation today) of the facts of a window (see
-    `_dated_units`), one query per kind: per place, period and `attributes` (names of
+    `_dated_units`), one query per kind in a union: per place, period and `attributes` (names of
     `_cell_attributes`, kept for the periods with breakdowns; any other column, such as what a late
     `flag` reads, kept for every period), with the `needed` sums (SUM_OF). With `attribute`, the cells
     of a fact's own breakdown (as `attribute`), its unit counted once per value. `flag` replaces the
@@ -605,7 +605,7 @@ def _period_cells(indicator, name, kinds, needed, attributes, flag=None, attribu
                  f"(SELECT *, {index(kind, 'm')} AS period FROM {timeline})) GROUP BY ALL")
         queries.append(cells if kind is None else
                        f"SELECT * REPLACE ({PERIOD_OF_INDEX[kind].format(i='period')} AS period) FROM ({cells})")
-    return queries
+    return " UNION ALL ".join(queries)
 
 
 def _every_fact_meets(indicator):
@@ -718,8 +718,8 @@ def _shared_cells(indicators, timeline):
     kinds = list(dict.fromkeys(kind for indicator in indicators for kind in _kinds(indicator)))
     late = LATE_COLUMN.get(first.source) if _late_flag(first) else None
     needed = list(dict.fromkeys(column for indicator in indicators for column in ["units", *NEEDED[indicator.kind]]))
-    return " UNION ALL ".join(_period_cells(first, timeline, kinds, needed, _cell_attributes(indicators) +
-                                            ([late] if late else []), flag="TRUE" if late else None))
+    return _period_cells(first, timeline, kinds, needed, _cell_attributes(indicators) + ([late] if late else []),
+                         flag="TRUE" if late else None)
 
 
 def _from_cells(indicator, cells, keys):
@@ -792,8 +792,8 @@ def _leaf(indicator, only_changed, cells=None):
     if cells:
         groups = _from_cells(indicator, cells, _cell_keys([indicator]))
     elif dated:
-        groups = " UNION ALL ".join(_period_cells(indicator, "timeline", _kinds(indicator), needed,
-                                                  _cell_attributes([indicator]), flag=late_flag))
+        groups = _period_cells(indicator, "timeline", _kinds(indicator), needed, _cell_attributes([indicator]),
+                               flag=late_flag)
     else:
         groups = f"SELECT {', '.join(_cell_keys([indicator]))}, {_sums(indicator.kind)} FROM ({units}) GROUP BY ALL"
     parts = {"sex": "'sex:' || nullif(sex, '')", "age": AGE_NAMES, "actor": "'actor:' || actor"}
@@ -815,8 +815,7 @@ def _leaf(indicator, only_changed, cells=None):
                      f"FROM ({cells}) GROUP BY place, period, breakdown"]
     split = [kind for kind in indicator.periods or [] if kind in ("season", "year")] or [None]
     for name in attributes:  # per practice, per record's chain: a unit once per value
-        per_value = " UNION ALL ".join(_period_cells(indicator, "timeline", split, needed, [], flag=late_flag,
-                                                     attribute=name))
+        per_value = _period_cells(indicator, "timeline", split, needed, [], flag=late_flag, attribute=name)
         parts_sql.append(f"SELECT place, period, '{name}:' || attribute AS breakdown, {numerator} AS num, "
                          f"{denominator} AS den, sum(units) AS n FROM ({per_value}) GROUP BY place, period, breakdown")
     return windows, (
