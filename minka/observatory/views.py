@@ -48,7 +48,7 @@ def _filters(request, indicators):
             "map": request.GET.get("mapa", "")}
 
 
-def _render_dashboard(request, node, children, ancestors, extra):
+def _render_dashboard(request, node, children, ancestors, extra, reachable=None):
     indicators = list(Indicator.objects.all())
     filters = _filters(request, indicators)
     shown = [i for i in indicators if i.program == filters["program"]] if filters["program"] else indicators
@@ -65,11 +65,10 @@ def _render_dashboard(request, node, children, ancestors, extra):
     query = urlencode({key: value for key, value in (("periodo", filters["granularity"]),
                                                      ("programa", filters["program"]))
                        if value and not (key == "periodo" and value == "season")})
-    reachable = extra.pop("reachable", None)
     for unit in [*ancestors, *children, *extra.get("watersheds", [])]:  # links keep the filters
         unit.dashboard_url = _dashboard_url(unit) + (f"?{query}" if query else "")
     for unit in ancestors:  # (above the user's scope a dashboard is refused: named, not linked)
-        if reachable is not None and not reachable(unit):
+        if reachable and not reachable(unit):
             unit.dashboard_url = ""
     return render(request, "observatory/dashboard.html", {
         "node": node, "ancestors": ancestors, "cards": cards, "children": children, "filters": filters,
@@ -94,8 +93,8 @@ def dashboard(request, code):
              "map_url": reverse("observatory_map", args=[code]),
              "can_refresh": has_capability(request.user, SET_STANDARDS),
              "can_validate": territory.is_personal_level and can(request.user, VALIDATE_FIGURES, territory)}
-    extra["reachable"] = lambda unit: in_scope(request.user, unit)
-    return _render_dashboard(request, territory, children, territory.ancestors(), extra)
+    return _render_dashboard(request, territory, children, territory.ancestors(), extra,
+                             reachable=lambda unit: in_scope(request.user, unit))
 
 
 @login_required
